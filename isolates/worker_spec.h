@@ -1,0 +1,33 @@
+// What the isolates need to know about one configured worker (tenant). Built by the runtime's
+// config loader; immutable and shared between threads once loaded.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace edgerun::isolates {
+
+enum class ScriptFormat {
+  kAuto,           // ES module if `main` has import/export, else a service-worker script
+  kModules,        // export default { fetch(request, env, ctx) {...} }
+  kServiceWorker,  // addEventListener("fetch", e => e.respondWith(...))
+};
+
+struct EnvBinding {
+  enum class Kind { kString, kJson };
+  std::string name;
+  Kind kind = Kind::kString;
+  std::string value;  // the string itself, or minified JSON text for kJson
+};
+
+struct WorkerSpec {
+  std::string name;
+  std::filesystem::path main;  // absolute, normalized
+  ScriptFormat format = ScriptFormat::kAuto;
+  std::vector<EnvBinding> vars;     // env.NAME from "vars"
+  std::vector<EnvBinding> secrets;  // env.NAME from "secrets" (values resolved; never logged)
+  std::string compatibility_date;   // "YYYY-MM-DD" or empty
+};
+
+}  // namespace edgerun::isolates

@@ -1,0 +1,63 @@
+// The loaded, validated configuration. See config/README.md for the file format.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "isolates/worker_spec.h"
+#include "runtime/http_connection.h"
+#include "runtime/listen_address.h"
+
+namespace edgerun::runtime {
+
+struct ListenConfig {
+  ListenAddress address;
+  std::string worker;  // empty: the router picks the worker; else every request goes to it
+};
+
+struct WorkerConfig {
+  isolates::WorkerSpec spec;
+  std::vector<std::string> routes;  // validated route patterns, see router.h
+};
+
+struct Config {
+  std::filesystem::path path;  // the config file (absolute)
+  std::vector<ListenConfig> listen;
+  unsigned threads = 0;  // 0: one per available core
+  HttpLimits http;
+  size_t max_connections = 10'000;      // process-wide; past it new connections get 503
+  uint64_t shutdown_timeout_ms = 10'000;  // SIGTERM: how long in-flight requests may take
+  bool access_log = true;
+  std::vector<WorkerConfig> workers;
+
+  const WorkerConfig* FindWorker(std::string_view name) const;
+};
+
+// Errors name the file, the JSON path and what was expected, one per line, e.g.
+//   config.json: $.workers[0].routes[1]: expected a string, got number
+//   config.json:3:14: JSON syntax error: expected ',' or '}'
+struct ConfigError {
+  std::string message;
+};
+
+struct ConfigResult {
+  std::shared_ptr<const Config> config;  // null on error
+  std::vector<ConfigError> errors;
+  bool ok() const { return config != nullptr; }
+  std::string ErrorText() const;  // all errors, one per line
+};
+
+// Reads and validates a config file. Paths inside it are relative to the file's directory.
+// `env` looks up environment variables for secrets (injectable for tests).
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+ConfigResult LoadConfig(const std::filesystem::path& file, const EnvLookup& env);
+ConfigResult ParseConfig(std::string_view json, const std::filesystem::path& file,
+                         const EnvLookup& env);
+EnvLookup ProcessEnv();  // getenv
+
+}  // namespace edgerun::runtime

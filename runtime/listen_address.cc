@@ -1,0 +1,1 @@
+#include "runtime/listen_address.h"

@@ -1,0 +1,46 @@
+// Maps (host, path) to a worker, wrangler style. A pattern is "[*]host-suffix/path[*]":
+//   "api.example.com/*"    host api.example.com, any path
+//   "*.example.com/v1/*"   any subdomain of example.com, paths under /v1/
+//   "*example.com/*"       example.com and all its subdomains
+//   "*/hello*"             any host, paths starting with /hello
+//   "example.com/exact"    that host, exactly that path
+// An optional "http://" or "https://" prefix is ignored. Hosts compare case-insensitively and
+// without the port; paths compare case-sensitively without the query string.
+// Most specific wins: the host first (exact > longer wildcard suffix > shorter > "*"), then the
+// path (exact > longer prefix > shorter). Equal patterns in two workers are a config error.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace edgerun::runtime {
+
+class Router {
+ public:
+  // Returns an error message if `pattern` is not a valid route pattern, else nullopt.
+  static std::optional<std::string> ValidatePattern(std::string_view pattern);
+
+  // Adds a validated pattern for the worker with index `worker`. Returns false if the same
+  // normalized pattern is already routed.
+  bool Add(std::string_view pattern, size_t worker);
+
+  // `host` as in the Host header (may carry ":port"); `target` the request-target ("/a?b").
+  std::optional<size_t> Match(std::string_view host, std::string_view target) const;
+
+  bool empty() const { return routes_.empty(); }
+
+ private:
+  struct Route {
+    std::string pattern;     // normalized, as added
+    std::string host;        // lower case; without leading '*' if wildcard
+    bool host_wildcard = false;
+    std::string path;        // without trailing '*' if prefix
+    bool path_prefix = false;
+    size_t worker = 0;
+  };
+  std::vector<Route> routes_;  // sorted most specific first
+};
+
+}  // namespace edgerun::runtime
