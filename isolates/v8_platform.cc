@@ -89,9 +89,7 @@ class WakingPlatform final : public v8::Platform {
   double MonotonicallyIncreasingTime() override { return inner_->MonotonicallyIncreasingTime(); }
   double CurrentClockTimeMillis() override { return inner_->CurrentClockTimeMillis(); }
   StackTracePrinter GetStackTracePrinter() override { return inner_->GetStackTracePrinter(); }
-  v8::TracingController* GetTracingController() override {
-    return inner_->GetTracingController();
-  }
+  v8::TracingController* GetTracingController() override { return inner_->GetTracingController(); }
 
  private:
   std::unique_ptr<v8::Platform> inner_;
@@ -106,9 +104,9 @@ void V8Platform::Initialize(const char* extra_flags) {
   std::call_once(g_init_once, [extra_flags] {
     g_wakers = new std::unordered_map<v8::Isolate*, IsolateWaker*>();
     // One background thread: the other core serves requests on its own loop thread.
-    g_platform = new WakingPlatform(v8::platform::NewDefaultPlatform(
-        1, v8::platform::IdleTaskSupport::kDisabled,
-        v8::platform::InProcessStackDumping::kDisabled));
+    g_platform = new WakingPlatform(
+        v8::platform::NewDefaultPlatform(1, v8::platform::IdleTaskSupport::kDisabled,
+                                         v8::platform::InProcessStackDumping::kDisabled));
     if (extra_flags && *extra_flags) v8::V8::SetFlagsFromString(extra_flags);
     // With the trap handler WASM memory accesses need no explicit bounds checks (TOOLCHAINS §2).
     v8::V8::EnableWebAssemblyTrapHandler(true);
@@ -123,7 +121,9 @@ void V8Platform::Shutdown() {
   v8::V8::DisposePlatform();
 }
 
-v8::Platform* V8Platform::Get() { return g_platform; }
+v8::Platform* V8Platform::Get() {
+  return g_platform;
+}
 
 void V8Platform::SetWaker(v8::Isolate* isolate, IsolateWaker* waker) {
   std::lock_guard lock(g_wakers_mutex);

@@ -30,7 +30,7 @@ struct Config {
   std::vector<ListenConfig> listen;
   unsigned threads = 0;  // 0: one per available core
   HttpLimits http;
-  size_t max_connections = 10'000;      // process-wide; past it new connections get 503
+  size_t max_connections = 10'000;        // process-wide; past it new connections get 503
   uint64_t shutdown_timeout_ms = 10'000;  // SIGTERM: how long in-flight requests may take
   bool access_log = true;
   std::vector<WorkerConfig> workers;

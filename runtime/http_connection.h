@@ -24,13 +24,13 @@
 namespace edgerun::runtime {
 
 struct HttpLimits {
-  size_t max_header_bytes = 32 * 1024;         // request line + headers; past it: 431
-  size_t max_body_bytes = 16 * 1024 * 1024;    // past it: 413
-  uint64_t header_timeout_ms = 10'000;         // first byte of a request to end of its head: 408
-  uint64_t idle_timeout_ms = 60'000;           // no bytes while a request is incomplete: 408;
-                                               // no bytes on an idle keep-alive connection: close
-  size_t max_pipelined = 16;                   // requests in flight per connection before we stop
-                                               // reading (backpressure, not an error)
+  size_t max_header_bytes = 32 * 1024;       // request line + headers; past it: 431
+  size_t max_body_bytes = 16 * 1024 * 1024;  // past it: 413
+  uint64_t header_timeout_ms = 10'000;       // first byte of a request to end of its head: 408
+  uint64_t idle_timeout_ms = 60'000;         // no bytes while a request is incomplete: 408;
+                                             // no bytes on an idle keep-alive connection: close
+  size_t max_pipelined = 16;                 // requests in flight per connection before we stop
+                                             // reading (backpressure, not an error)
 };
 
 // What a connection needs from its transport.

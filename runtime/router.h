@@ -33,10 +33,10 @@ class Router {
 
  private:
   struct Route {
-    std::string pattern;     // normalized, as added
-    std::string host;        // lower case; without leading '*' if wildcard
+    std::string pattern;  // normalized, as added
+    std::string host;     // lower case; without leading '*' if wildcard
     bool host_wildcard = false;
-    std::string path;        // without trailing '*' if prefix
+    std::string path;  // without trailing '*' if prefix
     bool path_prefix = false;
     size_t worker = 0;
   };

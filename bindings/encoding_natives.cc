@@ -1,0 +1,115 @@
+// TextEncoder / TextDecoder (UTF-8) natives.
+#include <cstring>
+#include <string>
+
+#include "bindings/native_registry.h"
+#include "bindings/utf8.h"
+#include "bindings/v8_util.h"
+
+namespace edgerun::bindings {
+namespace {
+
+// Points at the bytes of an ArrayBuffer or ArrayBufferView without copying.
+bool GetBytes(v8::Local<v8::Value> value, const uint8_t** data, size_t* size) {
+  if (value->IsArrayBufferView()) {
+    v8::Local<v8::ArrayBufferView> view = value.As<v8::ArrayBufferView>();
+    std::shared_ptr<v8::BackingStore> store = view->Buffer()->GetBackingStore();
+    *data = static_cast<const uint8_t*>(store->Data()) + view->ByteOffset();
+    *size = view->ByteLength();
+    return true;
+  }
+  if (value->IsArrayBuffer() || value->IsSharedArrayBuffer()) {
+    std::shared_ptr<v8::BackingStore> store =
+        value->IsArrayBuffer() ? value.As<v8::ArrayBuffer>()->GetBackingStore()
+                               : value.As<v8::SharedArrayBuffer>()->GetBackingStore();
+    *data = static_cast<const uint8_t*>(store->Data());
+    *size = store->ByteLength();
+    return true;
+  }
+  return false;
+}
+
+// utf8Encode(string) -> Uint8Array. Lone surrogates become U+FFFD (USVString conversion).
+void Utf8Encode(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  v8::Isolate* isolate = args.GetIsolate();
+  v8::Local<v8::String> s;
+  if (!args[0]->ToString(isolate->GetCurrentContext()).ToLocal(&s)) return;
+  int length = s->Utf8Length(isolate);
+  std::unique_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(isolate, length);
+  if (length > 0) {
+    s->WriteUtf8(isolate, static_cast<char*>(store->Data()), length, nullptr,
+                 v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+  }
+  v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, std::move(store));
+  args.GetReturnValue().Set(v8::Uint8Array::New(buffer, 0, length));
+}
+
+// utf8EncodeInto(string, Uint8Array) -> [read (UTF-16 units), written (bytes)]
+void Utf8EncodeInto(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  v8::Isolate* isolate = args.GetIsolate();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::Local<v8::String> s;
+  if (!args[0]->ToString(context).ToLocal(&s)) return;
+  if (!args[1]->IsUint8Array()) {
+    ThrowTypeError(isolate, "encodeInto: destination must be a Uint8Array");
+    return;
+  }
+  v8::Local<v8::Uint8Array> dest = args[1].As<v8::Uint8Array>();
+  std::shared_ptr<v8::BackingStore> store = dest->Buffer()->GetBackingStore();
+  char* out = static_cast<char*>(store->Data()) + dest->ByteOffset();
+  int read = 0;
+  int written = s->WriteUtf8(isolate, out, static_cast<int>(dest->ByteLength()), &read,
+                             v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+  v8::Local<v8::Value> result[] = {v8::Integer::New(isolate, read),
+                                   v8::Integer::New(isolate, written)};
+  args.GetReturnValue().Set(v8::Array::New(isolate, result, 2));
+}
+
+// utf8Decode(bytes, fatal, stream) -> string, or [string, consumedBytes] when stream is true.
+void Utf8Decode(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  v8::Isolate* isolate = args.GetIsolate();
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+  if (!args[0]->IsUndefined() && !GetBytes(args[0], &data, &size)) {
+    ThrowTypeError(isolate, "decode: input must be an ArrayBuffer or ArrayBufferView");
+    return;
+  }
+  bool fatal = args[1]->BooleanValue(isolate);
+  bool stream = args[2]->BooleanValue(isolate);
+  v8::Local<v8::String> text;
+  size_t consumed = size;
+  // Fast path: pure ASCII needs no UTF-16 buffer.
+  size_t ascii = 0;
+  while (ascii < size && data[ascii] < 0x80)
+    ++ascii;
+  if (ascii == size) {
+    text = OneByteString(isolate, std::string_view(reinterpret_cast<const char*>(data), size));
+  } else {
+    std::u16string utf16;
+    Utf8DecodeResult r = DecodeUtf8(data, size, fatal, stream, &utf16);
+    if (!r.ok) {
+      ThrowTypeError(isolate, "The encoded data was not valid for encoding utf-8");
+      return;
+    }
+    consumed = r.consumed;
+    text = v8::String::NewFromTwoByte(isolate, reinterpret_cast<const uint16_t*>(utf16.data()),
+                                      v8::NewStringType::kNormal, static_cast<int>(utf16.size()))
+               .ToLocalChecked();
+  }
+  if (!stream) {
+    args.GetReturnValue().Set(text);
+    return;
+  }
+  v8::Local<v8::Value> result[] = {text, v8::Number::New(isolate, static_cast<double>(consumed))};
+  args.GetReturnValue().Set(v8::Array::New(isolate, result, 2));
+}
+
+}  // namespace
+
+void AppendEncodingNatives(std::vector<NativeFunction>* out) {
+  out->push_back({"utf8Encode", Utf8Encode, 1});
+  out->push_back({"utf8EncodeInto", Utf8EncodeInto, 2});
+  out->push_back({"utf8Decode", Utf8Decode, 3});
+}
+
+}  // namespace edgerun::bindings

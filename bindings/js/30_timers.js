@@ -1,0 +1,56 @@
+// setTimeout / setInterval / queueMicrotask. Callbacks stay in this context; the host only keeps
+// the clock and calls internal.fireTimer(id) when a timer is due.
+(function (internal, global) {
+  'use strict';
+  const {timerStart, timerStop, enqueueMicrotask} = internal;
+  const {ReflectApply, TypeError} = internal.primordials;
+  const timers = new Map();  // id -> {callback, args, repeat}
+  let nextId = 1;
+
+  function start(callback, delay, args, repeat, name) {
+    if (typeof callback !== 'function') {
+      throw new TypeError(`${name}: the callback must be a function (strings are not evaluated)`);
+    }
+    // Web IDL "long" conversion, then negative -> 0 (HTML timer initialization steps).
+    delay = delay | 0;
+    if (delay < 0) delay = 0;
+    const id = nextId++;
+    if (nextId > 0x7fffffff) nextId = 1;
+    timers.set(id, {callback, args, repeat});
+    timerStart(id, delay, repeat);
+    return id;
+  }
+
+  function clear(id) {
+    id = id | 0;
+    if (timers.delete(id)) timerStop(id);
+  }
+
+  internal.fireTimer = function (id) {
+    const timer = timers.get(id);
+    if (timer === undefined) return;
+    if (!timer.repeat) timers.delete(id);
+    ReflectApply(timer.callback, global, timer.args);
+  };
+
+  internal.defineGlobal('setTimeout', function setTimeout(callback, delay = 0, ...args) {
+    return start(callback, delay, args, false, 'setTimeout');
+  });
+  internal.defineGlobal('setInterval', function setInterval(callback, delay = 0, ...args) {
+    return start(callback, delay, args, true, 'setInterval');
+  });
+  internal.defineGlobal('clearTimeout', function clearTimeout(id = 0) { clear(id); });
+  internal.defineGlobal('clearInterval', function clearInterval(id = 0) { clear(id); });
+  internal.defineGlobal('queueMicrotask', function queueMicrotask(callback) {
+    if (typeof callback !== 'function') {
+      throw new TypeError("Failed to execute 'queueMicrotask': parameter 1 is not of type 'Function'.");
+    }
+    enqueueMicrotask(() => {
+      try {
+        callback();
+      } catch (e) {
+        internal.reportError(e);
+      }
+    });
+  });
+});

@@ -1,0 +1,22 @@
+#include "bindings/native_registry.h"
+
+#include "bindings/worker_context.h"
+
+namespace edgerun::bindings {
+
+const std::vector<NativeFunction>& AllNatives() {
+  static const std::vector<NativeFunction> natives = [] {
+    std::vector<NativeFunction> out;
+    AppendConsoleNatives(&out);
+    AppendEncodingNatives(&out);
+    AppendTimerNatives(&out);
+    return out;
+  }();
+  return natives;
+}
+
+Host* HostOf(v8::Local<v8::Context> context) {
+  return static_cast<Host*>(context->GetAlignedPointerFromEmbedderData(kHostEmbedderSlot));
+}
+
+}  // namespace edgerun::bindings

@@ -1,0 +1,35 @@
+// A worker's JS context: the global object with edgerun's Web APIs, made by running the builtin
+// JS (bindings/js) with a hidden internal binding object that holds the natives. The embedder
+// reaches back into the builtins through the handles below.
+#pragma once
+
+#include <v8.h>
+
+#include <string>
+
+#include "bindings/host.h"
+
+namespace edgerun::bindings {
+
+// Context embedder-data slot holding the Host* (read by natives through HostOf()).
+constexpr int kHostEmbedderSlot = 1;
+
+struct WorkerContextHandles {
+  // dispatch(handler, receiver, method, url, headers, body, env) -> parts | Promise<parts>
+  //   handler: the module's fetch function, or undefined for service-worker scripts (the
+  //   "fetch" event listeners run instead). parts = [status, statusText, [name, value, ...],
+  //   body: string | Uint8Array | null]. Throws/rejects with TypeError if the handler's result
+  //   is not a Response.
+  v8::Global<v8::Function> dispatch;
+  // fire_timer(id): runs the callback of timer `id` (see Host::StartTimer).
+  v8::Global<v8::Function> fire_timer;
+  // has_fetch_listener() -> bool: whether a service-worker script registered a fetch listener.
+  v8::Global<v8::Function> has_fetch_listener;
+};
+
+// Creates a context with the Web APIs installed. `host` must outlive the context. On failure
+// (only a bug in the builtins can cause one) returns an empty handle and sets *error.
+v8::MaybeLocal<v8::Context> NewWorkerContext(v8::Isolate* isolate, Host* host,
+                                             WorkerContextHandles* handles, std::string* error);
+
+}  // namespace edgerun::bindings

@@ -1,0 +1,228 @@
+// A worker's life in one isolate: loading (modules, service worker, errors), dispatch, async
+// handlers, globals across requests, errors becoming 500s with a log line.
+#include <gtest/gtest.h>
+
+#include "tests/unit/test_worker.h"
+
+namespace edgerun::testing {
+namespace {
+
+std::string HeaderOf(const HttpResponse& r, const std::string& name) {
+  for (const auto& h : r.headers) {
+    if (h.name == name) return h.value;
+  }
+  return "<none>";
+}
+
+TEST(Tenant, ModuleWorkerAnswers) {
+  TestWorker w(Files{{"index.js",
+                      "export default { fetch(request, env, ctx) {\n"
+                      "  return new Response('hello ' + request.method + ' ' + request.url);\n"
+                      "} };"}});
+  ASSERT_TRUE(w.started()) << w.start_error();
+  auto r = w.Get("/x?y=1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "hello GET http://example.com/x?y=1");
+  EXPECT_EQ(HeaderOf(*r, "content-type"), "text/plain;charset=UTF-8");
+}
+
+TEST(Tenant, AsyncHandlerWaitingOnTimerCompletes) {
+  TestWorker w(Files{{"index.js",
+                      "export default { async fetch() {\n"
+                      "  await new Promise(r => setTimeout(r, 20));\n"
+                      "  return Response.json({ok: true}, {status: 201});\n"
+                      "} };"}});
+  ASSERT_TRUE(w.started()) << w.start_error();
+  auto r = w.Get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201);
+  EXPECT_EQ(r->body, "{\"ok\":true}");
+  EXPECT_EQ(HeaderOf(*r, "content-type"), "application/json");
+}
+
+TEST(Tenant, GlobalsPersistAcrossRequests) {
+  TestWorker w(Files{{"index.js",
+                      "let n = 0;\n"
+                      "export default { fetch() { n++; globalThis.g = (globalThis.g || 0) + 1;"
+                      " return new Response(n + ',' + g); } };"}});
+  ASSERT_TRUE(w.started()) << w.start_error();
+  EXPECT_EQ(w.Get("/")->body, "1,1");
+  EXPECT_EQ(w.Get("/")->body, "2,2");
+}
+
+TEST(Tenant, ServiceWorkerScript) {
+  TestWorker w(Files{{"sw.js",
+                      "addEventListener('fetch', event => {\n"
+                      "  event.respondWith(new Response('sw ' + event.request.method));\n"
+                      "});"}},
+               "sw.js");
+  ASSERT_TRUE(w.started()) << w.start_error();
+  EXPECT_EQ(w.Get("/")->body, "sw GET");
+}
+
+TEST(Tenant, RelativeImportsAndDynamicImport) {
+  TestWorker w(Files{
+      {"index.js",
+       "import { greet } from './lib/greet.js';\n"
+       "export default { async fetch() {\n"
+       "  const m = await import('./lib/late.js');\n"
+       "  return new Response(greet('x') + m.value + ' ' + import.meta.url.endsWith('index.js'));\n"
+       "} };"},
+      {"lib/greet.js", "export function greet(n) { return 'hi ' + n; }"},
+      {"lib/late.js", "export const value = '!';"}});
+  ASSERT_TRUE(w.started()) << w.start_error();
+  EXPECT_EQ(w.Get("/")->body, "hi x! true");
+}
+
+TEST(Tenant, SyntaxErrorReportsFileLineColumn) {
+  TestWorker w(Files{{"index.js", "export default {\n  fetch() { return 1 +; }\n};\n"}});
+  EXPECT_FALSE(w.started());
+  EXPECT_NE(w.start_error().find("index.js:2:"), std::string::npos) << w.start_error();
+  EXPECT_NE(w.start_error().find("SyntaxError"), std::string::npos) << w.start_error();
+  auto r = w.Get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+}
+
+TEST(Tenant, SyntaxErrorInImportedFileNamesThatFile) {
+  TestWorker w(Files{{"index.js", "import './b.js';\nexport default { fetch() {} };"},
+                     {"b.js", "\n\nlet = = 2;"}});
+  EXPECT_FALSE(w.started());
+  EXPECT_NE(w.start_error().find("b.js:3:"), std::string::npos) << w.start_error();
+}
+
+TEST(Tenant, ImportOutsideWorkerDirectoryIsRefused) {
+  TestWorker w(Files{{"index.js", "import '../../etc/passwd';\nexport default { fetch() {} };"}});
+  EXPECT_FALSE(w.started());
+  EXPECT_NE(w.start_error().find("outside the worker's directory"), std::string::npos)
+      << w.start_error();
+}
+
+TEST(Tenant, BareSpecifierExplainsBundling) {
+  TestWorker w(Files{{"index.js", "import { Hono } from 'hono';\nexport default { fetch() {} };"}});
+  EXPECT_FALSE(w.started());
+  EXPECT_NE(w.start_error().find("bundler"), std::string::npos) << w.start_error();
+}
+
+TEST(Tenant, MissingFetchHandlerIsAStartError) {
+  TestWorker w(Files{{"index.js", "export default { hello() {} };"}});
+  EXPECT_FALSE(w.started());
+  EXPECT_NE(w.start_error().find("fetch"), std::string::npos) << w.start_error();
+}
+
+TEST(Tenant, ThrowingHandlerGives500AndLogsStack) {
+  TestWorker w(Files{{"index.js", "export default { fetch() { throw new Error('boom'); } };"}});
+  ASSERT_TRUE(w.started()) << w.start_error();
+  auto r = w.Get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  std::string log = w.log().All();
+  EXPECT_NE(log.find("Error: boom"), std::string::npos) << log;
+  EXPECT_NE(log.find("index.js:1:"), std::string::npos) << log;
+  // The isolate keeps serving.
+  EXPECT_EQ(w.Get("/")->status, 500);
+}
+
+TEST(Tenant, RejectedPromiseGives500) {
+  TestWorker w(
+      Files{{"index.js",
+             "export default { async fetch() { await null; throw new TypeError('late'); } };"}});
+  ASSERT_TRUE(w.started()) << w.start_error();
+  EXPECT_EQ(w.Get("/")->status, 500);
+  EXPECT_NE(w.log().All().find("TypeError: late"), std::string::npos) << w.log().All();
+  // Not also reported as an unhandled rejection.
+  EXPECT_EQ(w.log().All().find("Uncaught (in promise)"), std::string::npos) << w.log().All();
+}
+
+TEST(Tenant, NonResponseReturnGives500WithExplanation) {
+  TestWorker w(Files{{"index.js", "export default { fetch() { return 'text'; } };"}});
+  ASSERT_TRUE(w.started()) << w.start_error();
+  EXPECT_EQ(w.Get("/")->status, 500);
+  EXPECT_NE(w.log().All().find("must return a Response"), std::string::npos) << w.log().All();
+}
+
+TEST(Tenant, UnhandledRejectionIsLogged) {
+  TestWorker w(Files{{"index.js",
+                      "export default { fetch() { Promise.reject(new Error('lost')); "
+                      "return new Response('ok'); } };"}});
+  ASSERT_TRUE(w.started()) << w.start_error();
+  EXPECT_EQ(w.Get("/")->status, 200);
+  EXPECT_NE(w.log().All().find("Uncaught (in promise) Error: lost"), std::string::npos)
+      << w.log().All();
+}
+
+TEST(Tenant, ConsoleGoesToLogWithFormatting) {
+  TestWorker w(Files{{"index.js",
+                      "export default { fetch() { console.log('n=%d', 42, {a: [1, 'x']});"
+                      " console.error(new Error('e1')); return new Response(''); } };"}});
+  ASSERT_TRUE(w.started()) << w.start_error();
+  w.Get("/");
+  ASSERT_GE(w.log().lines.size(), 2u);
+  EXPECT_EQ(w.log().lines[0].message, "n=42 { a: [ 1, 'x' ] }");
+  EXPECT_EQ(w.log().lines[0].level, bindings::LogLevel::kInfo);
+  EXPECT_EQ(w.log().lines[0].worker, "test");
+  EXPECT_EQ(w.log().lines[1].level, bindings::LogLevel::kError);
+  EXPECT_NE(w.log().lines[1].message.find("Error: e1"), std::string::npos);
+}
+
+TEST(Tenant, WaitUntilRunsAfterResponse) {
+  TestWorker w(Files{{"index.js",
+                      "let done = 0;\n"
+                      "export default { fetch(req, env, ctx) {\n"
+                      "  if (req.url.endsWith('/check')) return new Response(String(done));\n"
+                      "  ctx.waitUntil(new Promise(r => setTimeout(() => { done++; r(); }, 30)));\n"
+                      "  return new Response('sent');\n"
+                      "} };"}});
+  ASSERT_TRUE(w.started()) << w.start_error();
+  EXPECT_EQ(w.Get("/")->body, "sent");
+  EXPECT_EQ(w.tenant().wait_until_pending(), 1);
+  w.RunUntil([&] { return w.tenant().wait_until_pending() == 0; }, 2000);
+  EXPECT_EQ(w.Get("/check")->body, "1");
+}
+
+TEST(Tenant, EnvVarsStringsAndJson) {
+  TestWorker w(Files{{"index.js",
+                      "export default { fetch(req, env) { return new Response(env.NAME + ' ' + "
+                      "env.CONF.n + ' ' + typeof env.CONF); } };"}},
+               "index.js", isolates::ScriptFormat::kAuto,
+               {{"NAME", isolates::EnvBinding::Kind::kString, "edge"},
+                {"CONF", isolates::EnvBinding::Kind::kJson, "{\"n\":5}"}});
+  ASSERT_TRUE(w.started()) << w.start_error();
+  EXPECT_EQ(w.Get("/")->body, "edge 5 object");
+}
+
+TEST(Tenant, RequestBodyReaders) {
+  TestWorker w(Files{{"index.js",
+                      "export default { async fetch(req) {\n"
+                      "  const c = req.clone();\n"
+                      "  const j = await req.json();\n"
+                      "  const b = new Uint8Array(await c.arrayBuffer());\n"
+                      "  return new Response(j.a + ' ' + b.length + ' ' + req.bodyUsed);\n"
+                      "} };"}});
+  ASSERT_TRUE(w.started()) << w.start_error();
+  HttpRequest request;
+  request.method = "POST";
+  request.target = "/";
+  request.headers = {{"Content-Type", "application/json"}};
+  request.body = "{\"a\":\"\xc3\xa9\"}";
+  auto r = w.Fetch(std::move(request));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "\xc3\xa9 10 true");
+}
+
+TEST(Tenant, OutOfMemoryIsContained) {
+  TestWorker w(
+      Files{{"index.js",
+             "const keep = [];\n"
+             "export default { fetch() { for (;;) keep.push(new Array(1e5).fill(1)); } };"}});
+  ASSERT_TRUE(w.started()) << w.start_error();
+  auto r = w.Get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_TRUE(w.retired());
+  EXPECT_NE(w.log().All().find("memory limit"), std::string::npos) << w.log().All();
+}
+
+}  // namespace
+}  // namespace edgerun::testing
