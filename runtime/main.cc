@@ -1,6 +1,3 @@
-#include <cstdio>
+#include "runtime/cli.h"
 
-int main() {
-  std::puts("edgerun " EDGERUN_VERSION);
-  return 0;
-}
+int main(int argc, char** argv) { return edgerun::runtime::RunCli(argc, argv); }

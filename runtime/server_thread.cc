@@ -1,0 +1,226 @@
+#include "runtime/server_thread.h"
+
+#include <string_view>
+
+#include "runtime/log.h"
+#include "runtime/server.h"
+#include "runtime/tcp_connection.h"
+
+namespace edgerun::runtime {
+namespace {
+
+constexpr int kBacklog = 1024;
+constexpr uint64_t kDrainPollMs = 20;
+
+HttpResponse TextResponse(int status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.headers.push_back({"content-type", "text/plain; charset=utf-8"});
+  response.body = std::move(body);
+  return response;
+}
+
+// The host to put in request.url: the Host header if there was one, else the listen address.
+std::string_view UrlHost(const HttpRequest& request, const std::string& fallback) {
+  return request.host.empty() ? std::string_view(fallback) : std::string_view(request.host);
+}
+
+}  // namespace
+
+// One listening socket of this thread; also the RequestHandler of the connections it accepts.
+struct ServerThread::Listener final : public RequestHandler {
+  ServerThread* thread = nullptr;
+  uv_tcp_t handle;
+  const WorkerConfig* bound_worker = nullptr;  // listen entry with "worker": bypasses routes
+  std::string address;                         // "127.0.0.1:8080"
+  bool closed = false;
+
+  void OnRequest(std::shared_ptr<HttpExchange> exchange) override {
+    thread->Dispatch(*this, std::move(exchange));
+  }
+  void OnResponseSent(const HttpExchange& exchange, int status, uint64_t body_bytes) override {
+    if (!thread->config_.access_log) return;
+    const HttpRequest& request = exchange.request();
+    Logger::Get().Access(exchange.worker, request.method, request.target, status, body_bytes,
+                         std::chrono::steady_clock::now() - exchange.started);
+  }
+};
+
+ServerThread::ServerThread(unsigned index, Server& server, std::vector<int> fds,
+                           uv_async_t* on_exit)
+    : index_(index),
+      server_(server),
+      config_(server.config()),
+      fds_(std::move(fds)),
+      on_exit_(on_exit) {}
+
+ServerThread::~ServerThread() { Join(); }
+
+void ServerThread::Start() {
+  // Loop and stop handle exist before the thread runs, so Stop() is safe right away.
+  uv_loop_init(&loop_);
+  uv_async_init(&loop_, &stop_async_,
+                [](uv_async_t* h) { static_cast<ServerThread*>(h->data)->OnStopSignal(); });
+  stop_async_.data = this;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void ServerThread::Join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void ServerThread::Stop(bool graceful) {
+  int want = graceful ? 1 : 2;
+  int current = stop_request_.load();
+  while (current < want && !stop_request_.compare_exchange_weak(current, want)) {
+  }
+  uv_async_send(&stop_async_);
+}
+
+void ServerThread::Run() {
+  Logger::BufferThread(true);
+  uv_prepare_init(&loop_, &flush_prepare_);
+  uv_prepare_start(&flush_prepare_, [](uv_prepare_t*) { Logger::FlushThread(); });
+  uv_unref(reinterpret_cast<uv_handle_t*>(&flush_prepare_));
+  uv_timer_init(&loop_, &drain_timer_);
+  drain_timer_.data = this;
+
+  pool_ = std::make_unique<isolates::IsolatePool>(&loop_, Logger::Get(), isolates::TenantLimits{});
+
+  for (size_t i = 0; i < fds_.size(); ++i) {
+    auto listener = std::make_unique<Listener>();
+    listener->thread = this;
+    const ListenConfig& lc = config_.listen[i];
+    listener->address = lc.address.ToString();
+    if (!lc.worker.empty()) listener->bound_worker = config_.FindWorker(lc.worker);
+    uv_tcp_init(&loop_, &listener->handle);
+    listener->handle.data = listener.get();
+    int rc = uv_tcp_open(&listener->handle, fds_[i]);
+    if (rc == 0) {
+      rc = uv_listen(reinterpret_cast<uv_stream_t*>(&listener->handle), kBacklog,
+                     [](uv_stream_t* server, int status) {
+                       auto* l = static_cast<Listener*>(server->data);
+                       if (status == 0) l->thread->OnConnection(*l);
+                     });
+    }
+    if (rc != 0) {
+      Logger::Get().Log(LogLevel::kError, "server",
+                        listener->address + ": cannot listen: " + uv_strerror(rc));
+    }
+    listeners_.push_back(std::move(listener));
+  }
+  fds_.clear();
+
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  // Close callbacks of handles closed during the last iteration.
+  uv_run(&loop_, UV_RUN_NOWAIT);
+  int rc = uv_loop_close(&loop_);
+  if (rc != 0) {
+    Logger::Get().Log(LogLevel::kWarn, "server",
+                      "thread " + std::to_string(index_) + ": loop closed with live handles");
+  }
+  Logger::BufferThread(false);
+  exited_.store(true);
+  uv_async_send(on_exit_);
+}
+
+void ServerThread::OnConnection(Listener& listener) {
+  auto* server = reinterpret_cast<uv_stream_t*>(&listener.handle);
+  if (draining_) return;
+  std::atomic<size_t>& open = server_.open_connections();
+  bool over_limit = open.fetch_add(1) >= config_.max_connections;
+  TcpConnection* connection = TcpConnection::Accept(
+      &loop_, server, listener, config_.http, [this](TcpConnection* closed) {
+        connections_.erase(closed);
+        server_.open_connections().fetch_sub(1);
+        if (draining_) CheckDrained();
+      });
+  if (connection == nullptr) {
+    open.fetch_sub(1);
+    return;
+  }
+  connections_.insert(connection);
+  if (over_limit) {
+    Logger::Get().Log(LogLevel::kWarn, "server",
+                      "connection limit reached (limits.max_connections = " +
+                          std::to_string(config_.max_connections) + "): answering 503");
+    connection->Write(SerializeResponse(
+        TextResponse(503, "Service Unavailable: too many connections.\n"), false, true, 1));
+    connection->Close();
+  }
+}
+
+void ServerThread::Dispatch(Listener& listener, std::shared_ptr<HttpExchange> exchange) {
+  const HttpRequest& in = exchange->request();
+  const WorkerConfig* worker = listener.bound_worker;
+  if (worker == nullptr) {
+    std::optional<size_t> index = server_.router().Match(in.host, in.target);
+    if (index) worker = &config_.workers[*index];
+  }
+  if (worker == nullptr) {
+    exchange->Respond(TextResponse(404, "Not Found: no worker is routed for this host and path.\n"));
+    return;
+  }
+  exchange->worker = worker->spec.name;
+
+  HttpRequest request;
+  request.method = in.method;
+  request.target = in.target;
+  request.host = in.host;
+  request.http_minor = in.http_minor;
+  request.keep_alive = in.keep_alive;
+  request.headers = std::move(exchange->mutable_request().headers);
+  request.body = std::move(exchange->mutable_request().body);
+  std::string_view host = UrlHost(in, listener.address);
+  std::string url;
+  url.reserve(7 + host.size() + in.target.size());
+  url.append("http://").append(host).append(in.target);
+
+  pool_->Dispatch(worker->spec, std::move(request), std::move(url),
+                  [exchange](HttpResponse response) { exchange->Respond(std::move(response)); });
+}
+
+void ServerThread::OnStopSignal() {
+  int request = stop_request_.load();
+  if (request == 0 || finished_) return;
+  if (!draining_) {
+    draining_ = true;
+    for (auto& listener : listeners_) {
+      if (!listener->closed) {
+        listener->closed = true;
+        uv_close(reinterpret_cast<uv_handle_t*>(&listener->handle), nullptr);
+      }
+    }
+    // Copy: Drain() may close a connection, which erases it from the set.
+    std::vector<TcpConnection*> live(connections_.begin(), connections_.end());
+    for (TcpConnection* connection : live) connection->Drain();
+    uv_timer_start(
+        &drain_timer_, [](uv_timer_t* t) { static_cast<ServerThread*>(t->data)->CheckDrained(); },
+        kDrainPollMs, kDrainPollMs);
+  }
+  if (request == 2) {
+    std::vector<TcpConnection*> live(connections_.begin(), connections_.end());
+    for (TcpConnection* connection : live) connection->Close();
+    Finish();
+    return;
+  }
+  CheckDrained();
+}
+
+void ServerThread::CheckDrained() {
+  if (finished_ || !draining_) return;
+  if (connections_.empty() && pool_->busy() == 0) Finish();
+}
+
+void ServerThread::Finish() {
+  if (finished_) return;
+  finished_ = true;
+  pool_->Close();  // answers anything still pending (force stop) and disposes the isolates
+  uv_timer_stop(&drain_timer_);
+  uv_close(reinterpret_cast<uv_handle_t*>(&drain_timer_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&stop_async_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&flush_prepare_), nullptr);
+  Logger::FlushThread();
+}
+
+}  // namespace edgerun::runtime
