@@ -49,6 +49,9 @@ std::string Quoted(std::string_view text) {
 std::optional<std::string> ValidateHost(std::string_view host) {
   if (host.empty()) return "a route needs a host; use '*' for any host: */path";
   if (host.find('*', 1) != std::string_view::npos) return std::string(kStarRule);
+  if (host.find('[') != std::string_view::npos) {
+    return "IPv6 address hosts are not supported in routes; use * for any host: */path";
+  }
   size_t colon = host.find(':');
   if (colon != std::string_view::npos) {
     return "routes match the host without its port; remove " + Quoted(host.substr(colon));
