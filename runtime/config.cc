@@ -127,7 +127,7 @@ void WarnUnreachable(const std::vector<ListenEntry>& listen,
     bool bound = std::any_of(listen.begin(), listen.end(),
                              [&](const ListenEntry& entry) { return entry.config.worker == name; });
     if (bound) continue;
-    if (worker.config.routes.empty()) {
+    if (!worker.routes_written) {
       diag.Warning(worker.json_path,
                    "worker '" + name +
                        "' is unreachable: it has no routes and no listen entry is bound to it");

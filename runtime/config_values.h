@@ -1,6 +1,6 @@
 // Typed reads of config values. Each returns nullopt after reporting "expected X, got Y" at
-// `path`. Messages show the type of a wrong value, never its text, so nothing read here can leak
-// a secret into an error.
+// `path`. A wrong value is shown by its type (a number also by its value), never by a string's
+// text, so nothing read here can leak a secret into an error.
 #pragma once
 
 #include <simdjson.h>

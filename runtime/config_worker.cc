@@ -128,6 +128,7 @@ void ReadRoutes(element value, const std::string& path, ConfigDiagnostics& diag,
   std::optional<simdjson::dom::array> routes =
       ReadArray(value, path, diag, "an array of route patterns");
   if (!routes) return;
+  worker->routes_written = routes->size() > 0;
   size_t index = 0;
   for (element route : *routes)
     ReadRoute(route, JsonIndex(path, index++), diag, worker);

@@ -24,6 +24,9 @@ struct ParsedWorker {
   WorkerConfig config;
   std::string json_path;
   std::vector<RouteEntry> routes;  // parallel to config.routes
+  // Whether "routes" lists anything, valid or not: a worker whose routes are all invalid already
+  // has errors and should not also be warned about as having none.
+  bool routes_written = false;
 };
 
 // Reads what it can and reports the rest; the result is complete only if nothing was reported.

@@ -747,6 +747,12 @@ TEST_F(ConfigTest, UnreachableWorkersAreWarnings) {
                                "worker 'routed' is unreachable: every listen entry is bound to a "
                                "worker, so its routes are never consulted")));
 
+  // Routes that are all invalid are an error already; no "unreachable" on top.
+  ConfigResult invalid_routes =
+      Parse(R"({"workers": [{"name": "a", "main": "index.js", "routes": ["nopath"]}]})");
+  EXPECT_THAT(invalid_routes.errors, SizeIs(1));
+  EXPECT_THAT(invalid_routes.warnings, IsEmpty());
+
   ConfigResult clean = Parse(kMinimal);
   EXPECT_THAT(clean.warnings, IsEmpty());
 }
