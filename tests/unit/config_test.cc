@@ -757,6 +757,26 @@ TEST_F(ConfigTest, UnreachableWorkersAreWarnings) {
   EXPECT_THAT(clean.warnings, IsEmpty());
 }
 
+// ---- the reference document ----
+
+// The complete example in config/README.md must load as documented.
+TEST_F(ConfigTest, ReferenceExampleLoads) {
+  std::ifstream readme(fs::path(EDGERUN_SOURCE_DIR) / "config" / "README.md");
+  std::string text((std::istreambuf_iterator<char>(readme)), std::istreambuf_iterator<char>());
+  size_t start = text.find("```json\n");
+  ASSERT_NE(start, std::string::npos);
+  start += 8;
+  std::string example = text.substr(start, text.find("```", start) - start);
+
+  WriteFile("examples/hello/index.js", "export default {};\n");
+  WriteFile("config/secrets/token.txt", "token\n");
+  env_["EDGERUN_API_KEY"] = "key";
+  ConfigResult result = ParseConfig(example, dir_ / "config" / "edgerun.json", Env());
+  ASSERT_TRUE(result.ok()) << result.ErrorText();
+  EXPECT_THAT(result.warnings, IsEmpty());
+  EXPECT_EQ(result.config->workers.at(0).spec.main, dir_ / "examples" / "hello" / "index.js");
+}
+
 // ---- misc ----
 
 TEST_F(ConfigTest, ErrorTextIsOneLinePerError) {
