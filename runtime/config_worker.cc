@@ -57,7 +57,9 @@ void ReadMain(const ConfigObject& worker, const fs::path& config_dir, ConfigDiag
   std::error_code ec;
   fs::file_status status = fs::status(*main, ec);
   if (status.type() == fs::file_type::not_found) {
-    diag.Error(path, "script not found: " + where + "; main is relative to the config file");
+    bool relative = fs::path(*text).is_relative();
+    diag.Error(path, "script not found: " + where +
+                         (relative ? "; main is relative to the config file" : ""));
   } else if (ec) {
     diag.Error(path, "cannot access " + where + ": " + ec.message());
   } else if (status.type() == fs::file_type::directory) {

@@ -481,6 +481,12 @@ TEST_F(ConfigTest, MainMustBeAnExistingFileRelativeToTheConfig) {
   ASSERT_TRUE(dotted.ok()) << dotted.ErrorText();
   EXPECT_EQ(dotted.config->workers[0].spec.main, dir_ / "index.js");
 
+  std::string missing = (dir_ / "gone.js").string();
+  ExpectOnlyError(with_main("\"" + missing + "\""), "$.workers[0].main",
+                  "script not found: \"" + missing + "\" (resolved to " + missing + ")");
+  EXPECT_THAT(Parse(with_main("\"" + missing + "\"")).ErrorText(),
+              Not(HasSubstr("relative to the config file")));
+
   std::string absolute = (dir_ / "index.js").string();
   ConfigResult result = Parse(with_main("\"" + absolute + "\""));
   ASSERT_TRUE(result.ok()) << result.ErrorText();
