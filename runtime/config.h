@@ -40,7 +40,7 @@ struct Config {
 
 // Errors name the file, the JSON path and what was expected, one per line, e.g.
 //   config.json: $.workers[0].routes[1]: expected a string, got number
-//   config.json:3:14: JSON syntax error: expected ',' or '}'
+//   config.json:3:14: invalid JSON: expected ',' or '}' after an object member, got '"'
 struct ConfigError {
   std::string message;
 };
@@ -48,6 +48,9 @@ struct ConfigError {
 struct ConfigResult {
   std::shared_ptr<const Config> config;  // null on error
   std::vector<ConfigError> errors;
+  // Lines in the same form as errors, for things that load but are probably mistakes (a worker
+  // no request can reach). Present whether or not there are errors.
+  std::vector<std::string> warnings;
   bool ok() const { return config != nullptr; }
   std::string ErrorText() const;  // all errors, one per line
 };

@@ -22,8 +22,12 @@ class Router {
   // Returns an error message if `pattern` is not a valid route pattern, else nullopt.
   static std::optional<std::string> ValidatePattern(std::string_view pattern);
 
+  // The form two patterns are compared in (scheme dropped, host lower-cased), so the config can
+  // report a pattern routed to two workers. `pattern` must be valid.
+  static std::string NormalizePattern(std::string_view pattern);
+
   // Adds a validated pattern for the worker with index `worker`. Returns false if the same
-  // normalized pattern is already routed.
+  // normalized pattern is already routed (or if `pattern` is invalid).
   bool Add(std::string_view pattern, size_t worker);
 
   // `host` as in the Host header (may carry ":port"); `target` the request-target ("/a?b").
