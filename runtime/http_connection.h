@@ -24,13 +24,13 @@
 namespace edgerun::runtime {
 
 struct HttpLimits {
-  size_t max_header_bytes = 32 * 1024;         // request line + headers; past it: 431
-  size_t max_body_bytes = 16 * 1024 * 1024;    // past it: 413
-  uint64_t header_timeout_ms = 10'000;         // first byte of a request to end of its head: 408
-  uint64_t idle_timeout_ms = 60'000;           // no bytes while a request is incomplete: 408;
-                                               // no bytes on an idle keep-alive connection: close
-  size_t max_pipelined = 16;                   // requests in flight per connection before we stop
-                                               // reading (backpressure, not an error)
+  size_t max_header_bytes = 32 * 1024;       // request line + headers; past it: 431
+  size_t max_body_bytes = 16 * 1024 * 1024;  // past it: 413
+  uint64_t header_timeout_ms = 10'000;       // first byte of a request to end of its head: 408
+  uint64_t idle_timeout_ms = 60'000;         // no bytes while a request is incomplete: 408;
+                                             // no bytes on an idle keep-alive connection: close
+  size_t max_pipelined = 16;                 // requests in flight per connection before we stop
+                                             // reading (backpressure, not an error)
 };
 
 // What a connection needs from its transport.
@@ -49,6 +49,9 @@ class ConnectionIo {
 };
 
 class HttpExchange;
+namespace internal {
+class HttpConnectionCore;  // http_connection.cc
+}
 
 // What the connection hands complete requests to (the server's dispatcher, or a test).
 class RequestHandler {
@@ -79,13 +82,19 @@ class HttpExchange {
 
  private:
   friend class HttpConnection;
+  friend class internal::HttpConnectionCore;
   HttpRequest request_;
-  class HttpConnection* connection_ = nullptr;  // null once the connection is gone
+  // Expired once the connection object is destroyed; a weak reference so that an exchange held by
+  // the handler never outlives-and-dangles its connection.
+  std::weak_ptr<internal::HttpConnectionCore> connection_;
+  HttpResponse response_;  // held here until every earlier response has been written
   bool responded_ = false;
+  bool close_after_ = false;  // an error response made by the connection: close once written
 };
 
 class HttpConnection {
  public:
+  // Arms the idle timer through `io` at once.
   HttpConnection(ConnectionIo& io, RequestHandler& handler, const HttpLimits& limits);
   ~HttpConnection();  // detaches exchanges still held by the handler
   HttpConnection(const HttpConnection&) = delete;
@@ -104,9 +113,8 @@ class HttpConnection {
   bool idle() const;
 
  private:
-  friend class HttpExchange;
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  // Shared so that exchanges can tell (through weak_ptr) that the connection is gone.
+  std::shared_ptr<internal::HttpConnectionCore> core_;
 };
 
 // Serializes a response head + body the way HttpConnection writes it (exposed for tests and for
