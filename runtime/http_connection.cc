@@ -315,16 +315,17 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
     const bool has_length = (parser_.flags & F_CONTENT_LENGTH) != 0;
     if (has_length && parser_.content_length > limits_.max_body_bytes) return Fail(413);
 
-    // RFC 9110 10.1.1: an HTTP/1.0 server ignores Expect.
+    if (has_length) {
+      request.body.reserve(std::min<uint64_t>(parser_.content_length, kMaxBodyReserve));
+    }
+
+    // RFC 9110 10.1.1: Expect in an HTTP/1.0 request is ignored.
     if (request.http_minor >= 1 && expect_ != Expect::kNone) {
       if (expect_ == Expect::kOther) return Fail(417);
       if (chunked_ || parser_.content_length > 0) {
         continue_pending_ = true;
-        Flush();
+        Flush();  // last: it may reach the handler, which may drop `request`
       }
-    }
-    if (has_length) {
-      request.body.reserve(std::min<uint64_t>(parser_.content_length, kMaxBodyReserve));
     }
     return true;
   }
