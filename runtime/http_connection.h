@@ -49,6 +49,9 @@ class ConnectionIo {
 };
 
 class HttpExchange;
+namespace internal {
+class HttpConnectionCore;  // http_connection.cc
+}
 
 // What the connection hands complete requests to (the server's dispatcher, or a test).
 class RequestHandler {
@@ -79,13 +82,19 @@ class HttpExchange {
 
  private:
   friend class HttpConnection;
+  friend class internal::HttpConnectionCore;
   HttpRequest request_;
-  class HttpConnection* connection_ = nullptr;  // null once the connection is gone
+  // Expired once the connection object is destroyed; a weak reference so that an exchange held by
+  // the handler never outlives-and-dangles its connection.
+  std::weak_ptr<internal::HttpConnectionCore> connection_;
+  HttpResponse response_;  // held here until every earlier response has been written
   bool responded_ = false;
+  bool close_after_ = false;  // an error response made by the connection: close once written
 };
 
 class HttpConnection {
  public:
+  // Arms the idle timer through `io` at once.
   HttpConnection(ConnectionIo& io, RequestHandler& handler, const HttpLimits& limits);
   ~HttpConnection();  // detaches exchanges still held by the handler
   HttpConnection(const HttpConnection&) = delete;
@@ -104,9 +113,8 @@ class HttpConnection {
   bool idle() const;
 
  private:
-  friend class HttpExchange;
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  // Shared so that exchanges can tell (through weak_ptr) that the connection is gone.
+  std::shared_ptr<internal::HttpConnectionCore> core_;
 };
 
 // Serializes a response head + body the way HttpConnection writes it (exposed for tests and for
