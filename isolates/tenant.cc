@@ -233,7 +233,8 @@ bool Tenant::LoadServiceWorker(v8::Local<v8::Context> context, const std::string
 void Tenant::Dispatch(HttpRequest request, std::string url, RespondFn respond) {
   if (!started_ || poisoned_) {
     log_.Log(LogLevel::kError, spec_.name,
-             "request failed: the worker could not be started: " + start_error_);
+             "request failed: the worker could not be started: " +
+                 start_error_.substr(0, start_error_.find('\n')));
     respond(ErrorResponse(500, "The worker could not be started.\n"));
     return;
   }

@@ -103,8 +103,7 @@ int Parse(int argc, char** argv, Options* options) {
                arg == "--log-level") {
       return UsageError(std::string(arg) + " needs a value");
     } else {
-      return UsageError("unknown option '" + std::string(arg) + "' for '" + options->command +
-                        "'");
+      return UsageError("unknown option '" + std::string(arg) + "' for '" + options->command + "'");
     }
   }
   if (options->config.empty()) return UsageError(options->command + " needs --config FILE");

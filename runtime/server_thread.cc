@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "runtime/http_error_response.h"
+#include "runtime/http_response_serializer.h"
 #include "runtime/log.h"
 #include "runtime/server.h"
 #include "runtime/tcp_connection.h"
@@ -54,7 +56,9 @@ ServerThread::ServerThread(unsigned index, Server& server, std::vector<int> fds,
       fds_(std::move(fds)),
       on_exit_(on_exit) {}
 
-ServerThread::~ServerThread() { Join(); }
+ServerThread::~ServerThread() {
+  Join();
+}
 
 void ServerThread::Start() {
   // Loop and stop handle exist before the thread runs, so Stop() is safe right away.
@@ -129,9 +133,8 @@ void ServerThread::OnConnection(Listener& listener) {
   if (draining_) return;
   std::atomic<size_t>& open = server_.open_connections();
   bool over_limit = open.fetch_add(1) >= config_.max_connections;
-  TcpConnection* connection = TcpConnection::Accept(
-      &loop_, server, listener, config_.http, [this](TcpConnection* closed) {
-        connections_.erase(closed);
+  TcpConnection* connection =
+      TcpConnection::Accept(&loop_, server, listener, config_.http, &connections_, [this] {
         server_.open_connections().fetch_sub(1);
         if (draining_) CheckDrained();
       });
@@ -139,14 +142,11 @@ void ServerThread::OnConnection(Listener& listener) {
     open.fetch_sub(1);
     return;
   }
-  connections_.insert(connection);
   if (over_limit) {
     Logger::Get().Log(LogLevel::kWarn, "server",
                       "connection limit reached (limits.max_connections = " +
                           std::to_string(config_.max_connections) + "): answering 503");
-    connection->Write(SerializeResponse(
-        TextResponse(503, "Service Unavailable: too many connections.\n"), false, true, 1));
-    connection->Close();
+    connection->Reject(MakeErrorResponse(503));
   }
 }
 
@@ -158,7 +158,8 @@ void ServerThread::Dispatch(Listener& listener, std::shared_ptr<HttpExchange> ex
     if (index) worker = &config_.workers[*index];
   }
   if (worker == nullptr) {
-    exchange->Respond(TextResponse(404, "Not Found: no worker is routed for this host and path.\n"));
+    exchange->Respond(
+        TextResponse(404, "Not Found: no worker is routed for this host and path.\n"));
     return;
   }
   exchange->worker = worker->spec.name;
@@ -191,16 +192,13 @@ void ServerThread::OnStopSignal() {
         uv_close(reinterpret_cast<uv_handle_t*>(&listener->handle), nullptr);
       }
     }
-    // Copy: Drain() may close a connection, which erases it from the set.
-    std::vector<TcpConnection*> live(connections_.begin(), connections_.end());
-    for (TcpConnection* connection : live) connection->Drain();
+    connections_.DrainAll();
     uv_timer_start(
         &drain_timer_, [](uv_timer_t* t) { static_cast<ServerThread*>(t->data)->CheckDrained(); },
         kDrainPollMs, kDrainPollMs);
   }
   if (request == 2) {
-    std::vector<TcpConnection*> live(connections_.begin(), connections_.end());
-    for (TcpConnection* connection : live) connection->Close();
+    connections_.CloseAll();
     Finish();
     return;
   }

@@ -6,19 +6,17 @@
 #include <atomic>
 #include <memory>
 #include <thread>
-#include <unordered_set>
 #include <vector>
 
 #include "isolates/isolate_pool.h"
 #include "runtime/config.h"
 #include "runtime/http_connection.h"
 #include "runtime/router.h"
+#include "runtime/tcp_connection.h"
 
 namespace edgerun::runtime {
 
 class Server;
-class TcpConnection;
-
 class ServerThread {
  public:
   struct Listener;
@@ -58,7 +56,7 @@ class ServerThread {
   bool finished_ = false;
   std::atomic<bool> exited_{false};
   std::vector<std::unique_ptr<Listener>> listeners_;
-  std::unordered_set<TcpConnection*> connections_;
+  TcpConnectionSet connections_;
   std::unique_ptr<isolates::IsolatePool> pool_;
 };
 

@@ -103,6 +103,12 @@ void TcpConnection::CloseNow() {
   CloseHandles();
 }
 
+void TcpConnection::Reject(const HttpResponse& response) {
+  if (state_ != State::kOpen) return;
+  Write(SerializeResponse(response, /*head_request=*/false, /*close_connection=*/true, 1));
+  Close();
+}
+
 void TcpConnection::Write(std::vector<std::string> chunks) {
   if (chunks.empty() || state_ == State::kClosed) return;
   auto request = std::make_unique<WriteRequest>();

@@ -72,6 +72,9 @@ class TcpConnection final : private ConnectionIo {
   void Drain();
   // Closes the socket now, dropping unwritten responses.
   void CloseNow();
+  // Answers with `response` before reading any request, then closes (the server is over its
+  // connection limit).
+  void Reject(const HttpResponse& response);
 
  private:
   friend class TcpConnectionSet;

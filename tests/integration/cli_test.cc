@@ -31,7 +31,8 @@ TEST(Cli, UsageErrorsExit2) {
 TEST(Cli, CheckReportsTheJsonPathOfAWrongType) {
   TempDir dir;
   dir.Write("w.js", "export default { fetch() { return new Response('x'); } };");
-  auto config = dir.Write("c.json", R"({"workers": [{"name": "w", "main": "w.js", "routes": [42]}]})");
+  auto config =
+      dir.Write("c.json", R"({"workers": [{"name": "w", "main": "w.js", "routes": [42]}]})");
   CommandResult r = RunEdgerun({"check", "--config", config.string()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("$.workers[0].routes[0]"), std::string::npos) << r.err;

@@ -17,7 +17,8 @@ std::string ReadAll(int fd) {
   std::string out;
   char buf[4096];
   ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, n);
+  while ((n = ::read(fd, buf, sizeof buf)) > 0)
+    out.append(buf, n);
   return out;
 }
 
@@ -27,12 +28,14 @@ pid_t Spawn(const std::vector<std::string>& args, const std::map<std::string, st
   if (pid != 0) return pid;
   ::dup2(out_fd, 1);
   ::dup2(err_fd, 2);
-  for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+  for (const auto& [k, v] : env)
+    ::setenv(k.c_str(), v.c_str(), 1);
   std::vector<char*> argv;
   std::string binary = EDGERUN_BINARY;
   argv.push_back(binary.data());
   std::vector<std::string> copy = args;
-  for (std::string& a : copy) argv.push_back(a.data());
+  for (std::string& a : copy)
+    argv.push_back(a.data());
   argv.push_back(nullptr);
   ::execv(binary.c_str(), argv.data());
   std::fprintf(stderr, "exec %s: %s\n", binary.c_str(), std::strerror(errno));
@@ -84,9 +87,9 @@ std::filesystem::path TempDir::Write(const std::string& relative,
   return p;
 }
 
-std::unique_ptr<EdgerunProcess> EdgerunProcess::Start(const std::filesystem::path& config,
-                                                      std::vector<std::string> extra_args,
-                                                      const std::map<std::string, std::string>& env) {
+std::unique_ptr<EdgerunProcess> EdgerunProcess::Start(
+    const std::filesystem::path& config, std::vector<std::string> extra_args,
+    const std::map<std::string, std::string>& env) {
   std::unique_ptr<EdgerunProcess> p(new EdgerunProcess());
   int err[2];
   int devnull = ::open("/dev/null", O_WRONLY | O_CLOEXEC);

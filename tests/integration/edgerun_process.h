@@ -41,10 +41,10 @@ class TempDir {
 class EdgerunProcess {
  public:
   // Starts `edgerun serve --config <config> <extra args>`; waits until it listens (or fails).
-  static std::unique_ptr<EdgerunProcess> Start(const std::filesystem::path& config,
-                                               std::vector<std::string> extra_args = {"--listen",
-                                                                                      "127.0.0.1:0"},
-                                               const std::map<std::string, std::string>& env = {});
+  static std::unique_ptr<EdgerunProcess> Start(
+      const std::filesystem::path& config,
+      std::vector<std::string> extra_args = {"--listen", "127.0.0.1:0"},
+      const std::map<std::string, std::string>& env = {});
   ~EdgerunProcess();  // SIGKILL if still running
 
   bool started() const { return !ports_.empty(); }

@@ -93,7 +93,8 @@ TEST_F(ExamplesTest, ServiceWorkerFormat) {
 
 TEST_F(ExamplesTest, AccessLogNamesTheWorker) {
   ASSERT_TRUE(Fetch(server_->port(), "GET", "/api/items?x=1"));
-  EXPECT_TRUE(server_->WaitForLog("access [json-api] GET /api/items?x=1 200", std::chrono::seconds(5)))
+  EXPECT_TRUE(
+      server_->WaitForLog("access [json-api] GET /api/items?x=1 200", std::chrono::seconds(5)))
       << server_->log();
 }
 

@@ -4,13 +4,13 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <strings.h>
 
 namespace edgerun::testing {
 
@@ -74,9 +74,9 @@ bool HttpClient::Fill(int timeout_ms) {
 std::optional<HttpResult> HttpClient::Read(bool head_request) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
   auto remaining = [&] {
-    return static_cast<int>(std::max<long>(
-        0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
-               .count()));
+    return static_cast<int>(std::max<long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  deadline - std::chrono::steady_clock::now())
+                                                  .count()));
   };
   size_t head_end;
   while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
@@ -98,7 +98,8 @@ std::optional<HttpResult> HttpClient::Read(bool head_request) {
     size_t colon = line.find(':');
     if (colon != std::string::npos) {
       std::string value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      while (!value.empty() && value.front() == ' ')
+        value.erase(0, 1);
       result.headers.emplace_back(line.substr(0, colon), value);
     }
     pos = end + 2;
