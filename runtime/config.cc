@@ -86,7 +86,8 @@ void CheckRoutesUnique(const std::vector<ParsedWorker>& workers, ConfigDiagnosti
       auto [it, inserted] = owners.try_emplace(worker.config.routes[r], Owner{&worker, &mine});
       if (inserted) continue;
       const RouteEntry& theirs = *it->second.route;
-      std::string same = mine.written == theirs.written ? "" : " " + JsonQuote(theirs.written);
+      std::string same;
+      if (mine.written != theirs.written) same.append(" ").append(JsonQuote(theirs.written));
       diag.Error(mine.json_path, "route " + JsonQuote(mine.written) + " of worker '" +
                                      worker.config.spec.name + "' is also a route" + same +
                                      " of worker '" + it->second.worker->config.spec.name +
