@@ -33,4 +33,13 @@ struct HttpResponse {
   std::string body;
 };
 
+// A short plain-text response (errors made by the runtime itself, not by a worker).
+inline HttpResponse TextResponse(int status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.headers.push_back({"content-type", "text/plain; charset=utf-8"});
+  response.body = std::move(body);
+  return response;
+}
+
 }  // namespace edgerun

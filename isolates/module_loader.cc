@@ -133,9 +133,8 @@ v8::MaybeLocal<v8::Module> ModuleLoader::CompileGraph(v8::Local<v8::Context> con
   return module;
 }
 
-v8::MaybeLocal<v8::Module> ModuleLoader::Load(v8::Local<v8::Context> context, const fs::path& file,
-                                              std::string* error) {
-  (void)error;
+v8::MaybeLocal<v8::Module> ModuleLoader::Load(v8::Local<v8::Context> context,
+                                              const fs::path& file) {
   v8::Local<v8::Module> module;
   if (!CompileGraph(context, file).ToLocal(&module)) return {};
   if (module->InstantiateModule(context, ResolveCallback).IsNothing()) return {};
@@ -178,7 +177,7 @@ v8::MaybeLocal<v8::Promise> ModuleLoader::ImportCallback(v8::Local<v8::Context> 
   v8::Local<v8::Value> evaluated;
   if (target.empty()) {
     ThrowError(isolate, error);
-  } else if (loader->Load(context, target, &error).ToLocal(&module) &&
+  } else if (loader->Load(context, target).ToLocal(&module) &&
              module->Evaluate(context).ToLocal(&evaluated)) {
     // Resolve with the namespace once evaluation (which may use top-level await) settles.
     v8::Local<v8::Function> to_namespace = v8::Function::New(

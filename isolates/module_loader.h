@@ -21,8 +21,9 @@ class ModuleLoader {
   ~ModuleLoader();
 
   // Compiles `file` (absolute) and everything it imports statically, and instantiates it.
-  v8::MaybeLocal<v8::Module> Load(v8::Local<v8::Context> context, const std::filesystem::path& file,
-                                  std::string* error);
+  // On failure the exception is pending in the caller's TryCatch.
+  v8::MaybeLocal<v8::Module> Load(v8::Local<v8::Context> context,
+                                  const std::filesystem::path& file);
 
   // Reads a file under the root; used for the main script of service-worker workers too.
   static bool ReadFile(const std::filesystem::path& file, std::string* out, std::string* error);

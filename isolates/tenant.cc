@@ -21,14 +21,6 @@ Tenant* TenantOf(v8::Isolate* isolate) {
   return static_cast<Tenant*>(isolate->GetData(kTenantSlot));
 }
 
-HttpResponse ErrorResponse(int status, std::string body) {
-  HttpResponse response;
-  response.status = status;
-  response.headers.push_back({"content-type", "text/plain; charset=utf-8"});
-  response.body = std::move(body);
-  return response;
-}
-
 }  // namespace
 
 struct Tenant::Timer {
@@ -51,7 +43,7 @@ Tenant::~Tenant() {
   timers_.clear();
   auto pending = std::move(pending_);
   for (auto& [id, p] : pending) {
-    p.respond(ErrorResponse(503, "The worker was stopped before it responded.\n"));
+    p.respond(TextResponse(503, "The worker was stopped before it responded.\n"));
   }
   if (isolate_ == nullptr) return;
   {
@@ -134,7 +126,7 @@ bool Tenant::LoadWorker(v8::Local<v8::Context> context, std::string* error) {
     return LoadServiceWorker(context, source, error);
   }
   v8::Local<v8::Module> module;
-  if (loader_->Load(context, spec_.main, error).ToLocal(&module)) {
+  if (loader_->Load(context, spec_.main).ToLocal(&module)) {
     // "auto": a file without imports or exports is a service-worker script.
     if (spec_.format == ScriptFormat::kAuto && module->GetModuleRequests()->Length() == 0) {
       v8::Local<v8::Array> exports;
@@ -235,7 +227,7 @@ void Tenant::Dispatch(HttpRequest request, std::string url, RespondFn respond) {
     log_.Log(LogLevel::kError, spec_.name,
              "request failed: the worker could not be started: " +
                  start_error_.substr(0, start_error_.find('\n')));
-    respond(ErrorResponse(500, "The worker could not be started.\n"));
+    respond(TextResponse(500, "The worker could not be started.\n"));
     return;
   }
   v8::Isolate::Scope isolate_scope(isolate_);
@@ -293,24 +285,27 @@ void Tenant::Dispatch(HttpRequest request, std::string url, RespondFn respond) {
   AfterJs(context);
 }
 
+RespondFn Tenant::TakePending(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  auto id = static_cast<uint64_t>(args.Data().As<v8::Number>()->Value());
+  auto it = pending_.find(id);
+  if (it == pending_.end()) return nullptr;  // answered already (the tenant was poisoned)
+  RespondFn respond = std::move(it->second.respond);
+  pending_.erase(it);
+  return respond;
+}
+
 void Tenant::OnFulfilled(const v8::FunctionCallbackInfo<v8::Value>& args) {
   Tenant* tenant = TenantOf(args.GetIsolate());
-  auto id = static_cast<uint64_t>(args.Data().As<v8::Number>()->Value());
-  auto it = tenant->pending_.find(id);
-  if (it == tenant->pending_.end()) return;
-  RespondFn respond = std::move(it->second.respond);
-  tenant->pending_.erase(it);
-  tenant->Finish(args.GetIsolate()->GetCurrentContext(), args[0], respond);
+  if (RespondFn respond = tenant->TakePending(args)) {
+    tenant->Finish(args.GetIsolate()->GetCurrentContext(), args[0], respond);
+  }
 }
 
 void Tenant::OnRejected(const v8::FunctionCallbackInfo<v8::Value>& args) {
   Tenant* tenant = TenantOf(args.GetIsolate());
-  auto id = static_cast<uint64_t>(args.Data().As<v8::Number>()->Value());
-  auto it = tenant->pending_.find(id);
-  if (it == tenant->pending_.end()) return;
-  RespondFn respond = std::move(it->second.respond);
-  tenant->pending_.erase(it);
-  tenant->Fail(args.GetIsolate()->GetCurrentContext(), args[0], {}, respond);
+  if (RespondFn respond = tenant->TakePending(args)) {
+    tenant->Fail(args.GetIsolate()->GetCurrentContext(), args[0], {}, respond);
+  }
 }
 
 void Tenant::Finish(v8::Local<v8::Context> context, v8::Local<v8::Value> parts,
@@ -319,7 +314,7 @@ void Tenant::Finish(v8::Local<v8::Context> context, v8::Local<v8::Value> parts,
   std::string error;
   if (!bindings::ReadResponseParts(isolate_, context, parts, &response, &error)) {
     log_.Log(LogLevel::kError, spec_.name, error);
-    respond(ErrorResponse(500, "The worker returned an invalid response.\n"));
+    respond(TextResponse(500, "The worker returned an invalid response.\n"));
     return;
   }
   respond(std::move(response));
@@ -330,14 +325,14 @@ void Tenant::Fail(v8::Local<v8::Context> context, v8::Local<v8::Value> exception
   log_.Log(LogLevel::kError, spec_.name,
            "Uncaught exception in fetch handler: " +
                FormatException(isolate_, context, exception, message));
-  respond(ErrorResponse(500, "The worker threw an exception.\n"));
+  respond(TextResponse(500, "The worker threw an exception.\n"));
 }
 
 void Tenant::FailTerminated(RespondFn& respond) {
   if (poisoned_) {
-    respond(ErrorResponse(503, "The worker exceeded its memory limit.\n"));
+    respond(TextResponse(503, "The worker exceeded its memory limit.\n"));
   } else {
-    respond(ErrorResponse(500, "The worker's execution was terminated.\n"));
+    respond(TextResponse(500, "The worker's execution was terminated.\n"));
   }
 }
 

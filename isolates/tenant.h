@@ -8,7 +8,6 @@
 #include <uv.h>
 #include <v8.h>
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -101,6 +100,7 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   void Poison();
   void FireTimer(uint32_t id);
 
+  RespondFn TakePending(const v8::FunctionCallbackInfo<v8::Value>& args);
   static void OnFulfilled(const v8::FunctionCallbackInfo<v8::Value>& args);
   static void OnRejected(const v8::FunctionCallbackInfo<v8::Value>& args);
   static void OnPromiseReject(v8::PromiseRejectMessage message);

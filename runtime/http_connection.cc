@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "runtime/ascii.h"
 #include "runtime/http_error_response.h"
 #include "runtime/http_request_target.h"
 #include "runtime/http_response_serializer.h"
@@ -16,16 +17,6 @@ constexpr size_t kHeaderReserve = 16;
 // A client can announce a large Content-Length and send nothing; don't let it make us allocate.
 constexpr size_t kMaxBodyReserve = 1 << 20;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
-  if (a.size() != lower.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
 
 std::string_view TrimOws(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))

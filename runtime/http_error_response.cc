@@ -5,15 +5,12 @@
 namespace edgerun::runtime {
 
 HttpResponse MakeErrorResponse(int status) {
-  HttpResponse response;
-  response.status = status;
-  response.headers.push_back({"content-type", "text/plain; charset=utf-8"});
   std::string_view reason = StandardReasonPhrase(status);
   if (reason.empty()) reason = "Error";
-  response.body.reserve(reason.size() + 1);
-  response.body.append(reason);
-  response.body.push_back('\n');
-  return response;
+  std::string body;
+  body.reserve(reason.size() + 1);
+  body.append(reason).push_back('\n');
+  return TextResponse(status, std::move(body));
 }
 
 }  // namespace edgerun::runtime

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <string_view>
 
+#include "runtime/ascii.h"
 #include "runtime/http_connection.h"
 #include "runtime/http_date.h"
 #include "runtime/http_status.h"
@@ -46,16 +47,6 @@ bool IsSafeFieldValue(std::string_view s) {
 bool IsValidReasonPhrase(std::string_view s) {
   for (unsigned char c : s) {
     if (c != '\t' && (c < 0x20 || c == 0x7f)) return false;
-  }
-  return true;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
-  if (a.size() != lower.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
   }
   return true;
 }

@@ -1,3 +1,5 @@
 #include "runtime/cli.h"
 
-int main(int argc, char** argv) { return edgerun::runtime::RunCli(argc, argv); }
+int main(int argc, char** argv) {
+  return edgerun::runtime::RunCli(argc, argv);
+}

@@ -3,7 +3,6 @@
 #include <string_view>
 
 #include "runtime/http_error_response.h"
-#include "runtime/http_response_serializer.h"
 #include "runtime/log.h"
 #include "runtime/server.h"
 #include "runtime/tcp_connection.h"
@@ -13,14 +12,6 @@ namespace {
 
 constexpr int kBacklog = 1024;
 constexpr uint64_t kDrainPollMs = 20;
-
-HttpResponse TextResponse(int status, std::string body) {
-  HttpResponse response;
-  response.status = status;
-  response.headers.push_back({"content-type", "text/plain; charset=utf-8"});
-  response.body = std::move(body);
-  return response;
-}
 
 // The host to put in request.url: the Host header if there was one, else the listen address.
 std::string_view UrlHost(const HttpRequest& request, const std::string& fallback) {
