@@ -112,7 +112,8 @@ int Server::Run() {
   }
   Logger::Get().Log(LogLevel::kInfo, "server",
                     "ready: edgerun " EDGERUN_VERSION " serving " +
-                        std::to_string(config_->workers.size()) + " workers from " +
+                        std::to_string(config_->workers.size()) +
+                        (config_->workers.size() == 1 ? " worker from " : " workers from ") +
                         config_->path.string());
 
   uv_run(&loop, UV_RUN_DEFAULT);
