@@ -5,6 +5,7 @@
 
 #include "bindings/http_conversion.h"
 #include "bindings/v8_util.h"
+#include "isolates/cpu_watchdog.h"
 #include "isolates/js_error.h"
 
 namespace edgerun::isolates {
@@ -28,6 +29,30 @@ struct Tenant::Timer {
   Tenant* tenant;  // null once the tenant is gone (the handle is closing)
   uint32_t id;
   bool repeat;
+};
+
+// One entry into the worker's JS under a CPU budget. If the watchdog fired, the tenant is marked
+// stopped before the watchdog's scope clears the termination.
+class Tenant::Guard {
+ public:
+  Guard(Tenant* tenant, uint64_t budget_ms)
+      : tenant_(tenant), budget_ms_(budget_ms), watch_(tenant->isolate_, budget_ms) {
+    previous_ = tenant_->guard_;
+    tenant_->guard_ = this;
+  }
+  ~Guard() {
+    NoteIfFired();
+    tenant_->guard_ = previous_;
+  }
+  void NoteIfFired() {
+    if (watch_.fired()) tenant_->NoteStopped(Stopped::kCpu, budget_ms_);
+  }
+
+ private:
+  Tenant* tenant_;
+  uint64_t budget_ms_;
+  CpuWatchdog::Scope watch_;
+  Guard* previous_ = nullptr;
 };
 
 Tenant::Tenant(const WorkerSpec& spec, uv_loop_t* loop, LogSink& log, TenantOwner* owner,
@@ -92,11 +117,20 @@ bool Tenant::Start(std::string* error) {
   context_.Reset(isolate_, context);
   v8::Context::Scope context_scope(context);
   env_.Reset(isolate_, BuildEnv(context));
-  bool ok = LoadWorker(context, &start_error_);
-  AfterJs(context);
-  if (poisoned_) {
+  bool ok;
+  {
+    Guard guard(this, limits_.startup_cpu_ms);
+    ok = LoadWorker(context, &start_error_);
+    AfterJs(context);
+  }
+  if (stopped_ == Stopped::kMemory) {
     ok = false;
-    start_error_ = "the worker ran out of memory while starting";
+    start_error_ = spec_.main.string() + ": the worker ran out of memory while loading (" +
+                   std::to_string(limits_.heap_limit_mb) + " MB of V8 heap)";
+  } else if (stopped_ == Stopped::kCpu) {
+    ok = false;
+    start_error_ = spec_.main.string() + ": the worker's top-level code used more than " +
+                   std::to_string(limits_.startup_cpu_ms) + " ms of CPU time while loading";
   }
   started_ = ok;
   if (!ok) *error = start_error_;
@@ -223,7 +257,7 @@ bool Tenant::LoadServiceWorker(v8::Local<v8::Context> context, const std::string
 }
 
 void Tenant::Dispatch(HttpRequest request, std::string url, RespondFn respond) {
-  if (!started_ || poisoned_) {
+  if (!started_ || stopped_ != Stopped::kNone) {
     log_.Log(LogLevel::kError, spec_.name,
              "request failed: the worker could not be started: " +
                  start_error_.substr(0, start_error_.find('\n')));
@@ -236,8 +270,9 @@ void Tenant::Dispatch(HttpRequest request, std::string url, RespondFn respond) {
   v8::Context::Scope context_scope(context);
   // A termination requested for an earlier run must not hit this one.
   isolate_->CancelTerminateExecution();
-  dispatching_ = true;
   {
+    Guard guard(this, limits_.cpu_ms);
+    dispatching_ = true;
     v8::TryCatch try_catch(isolate_);
     v8::Local<v8::Value> args[7];
     args[0] = handler_.Get(isolate_);
@@ -248,7 +283,7 @@ void Tenant::Dispatch(HttpRequest request, std::string url, RespondFn respond) {
     if (!handles_.dispatch.Get(isolate_)
              ->Call(context, v8::Undefined(isolate_), 7, args)
              .ToLocal(&result)) {
-      if (try_catch.HasTerminated() || poisoned_) {
+      if (try_catch.HasTerminated() || stopped_ != Stopped::kNone) {
         FailTerminated(respond);
       } else {
         Fail(context, try_catch.Exception(), try_catch.Message(), respond);
@@ -258,7 +293,7 @@ void Tenant::Dispatch(HttpRequest request, std::string url, RespondFn respond) {
     } else {
       v8::Local<v8::Promise> promise = result.As<v8::Promise>();
       isolate_->PerformMicrotaskCheckpoint();
-      if (poisoned_ || isolate_->IsExecutionTerminating()) {
+      if (stopped_ != Stopped::kNone || isolate_->IsExecutionTerminating()) {
         FailTerminated(respond);
       } else if (promise->State() == v8::Promise::kFulfilled) {
         Finish(context, promise->Result(), respond);
@@ -280,9 +315,10 @@ void Tenant::Dispatch(HttpRequest request, std::string url, RespondFn respond) {
         }
       }
     }
+    dispatching_ = false;
+    AfterJs(context);
   }
-  dispatching_ = false;
-  AfterJs(context);
+  if (stopped_ != Stopped::kNone) Poison();
 }
 
 RespondFn Tenant::TakePending(const v8::FunctionCallbackInfo<v8::Value>& args) {
@@ -329,15 +365,38 @@ void Tenant::Fail(v8::Local<v8::Context> context, v8::Local<v8::Value> exception
 }
 
 void Tenant::FailTerminated(RespondFn& respond) {
-  if (poisoned_) {
-    respond(TextResponse(503, "The worker exceeded its memory limit.\n"));
+  // The watchdog may have fired without the guard noticing yet.
+  if (guard_ != nullptr) guard_->NoteIfFired();
+  switch (stopped_) {
+    case Stopped::kMemory:
+      respond(TextResponse(503, "The worker exceeded its memory limit.\n"));
+      break;
+    case Stopped::kCpu:
+      respond(TextResponse(503, "The worker exceeded its CPU time limit.\n"));
+      break;
+    case Stopped::kNone:
+      respond(TextResponse(500, "The worker's execution was terminated.\n"));
+      break;
+  }
+}
+
+void Tenant::NoteStopped(Stopped why, uint64_t budget_ms) {
+  if (stopped_ != Stopped::kNone) return;
+  stopped_ = why;
+  if (why == Stopped::kCpu) {
+    log_.Log(LogLevel::kError, spec_.name,
+             "the worker used more than " + std::to_string(budget_ms) +
+                 " ms of CPU time in one run of its JS (limits.cpu_ms): terminated; its isolate "
+                 "will be re-created");
   } else {
-    respond(TextResponse(500, "The worker's execution was terminated.\n"));
+    log_.Log(LogLevel::kError, spec_.name,
+             "the worker exceeded its memory limit (" + std::to_string(limits_.heap_limit_mb) +
+                 " MB of V8 heap, limits.memory_mb): terminated; its isolate will be re-created");
   }
 }
 
 void Tenant::AfterJs(v8::Local<v8::Context> context) {
-  if (!poisoned_) isolate_->PerformMicrotaskCheckpoint();
+  if (stopped_ == Stopped::kNone) isolate_->PerformMicrotaskCheckpoint();
   if (!unhandled_.empty()) {
     std::vector<Unhandled> unhandled = std::move(unhandled_);
     unhandled_.clear();
@@ -347,7 +406,6 @@ void Tenant::AfterJs(v8::Local<v8::Context> context) {
                    FormatException(isolate_, context, u.reason.Get(isolate_), {}));
     }
   }
-  if (poisoned_) Poison();
 }
 
 void Tenant::ForgetUnhandled(v8::Local<v8::Promise> promise) {
@@ -355,7 +413,8 @@ void Tenant::ForgetUnhandled(v8::Local<v8::Promise> promise) {
 }
 
 void Tenant::Poison() {
-  // The heap is (nearly) exhausted and JS state may be half-updated: no more JS in this isolate.
+  // The heap is exhausted or JS was cut off mid-way, so JS state may be half-updated: no more JS
+  // in this isolate.
   auto pending = std::move(pending_);
   pending_.clear();
   for (auto& [id, p] : pending)
@@ -377,28 +436,24 @@ void Tenant::OnPromiseReject(v8::PromiseRejectMessage message) {
 
 size_t Tenant::OnNearHeapLimit(void* data, size_t current, size_t initial) {
   auto* tenant = static_cast<Tenant*>(data);
-  if (!tenant->poisoned_) {
-    tenant->poisoned_ = true;
-    tenant->log_.Log(LogLevel::kError, tenant->spec_.name,
-                     "the worker exceeded its memory limit (" +
-                         std::to_string(tenant->limits_.heap_limit_mb) +
-                         " MB of V8 heap): terminating it; its isolate will be re-created");
-  }
+  tenant->NoteStopped(Stopped::kMemory, 0);
   tenant->isolate_->TerminateExecution();
   // Headroom so the termination can unwind; the isolate is disposed right after.
   return current + (64u << 20);
 }
 
 void Tenant::PumpTasks() {
-  if (isolate_ == nullptr || poisoned_) return;
+  if (isolate_ == nullptr || stopped_ != Stopped::kNone || context_.IsEmpty()) return;
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope handle_scope(isolate_);
-  V8Platform::PumpTasks(isolate_);
-  if (!context_.IsEmpty()) {
-    v8::Local<v8::Context> context = context_.Get(isolate_);
-    v8::Context::Scope context_scope(context);
+  v8::Local<v8::Context> context = context_.Get(isolate_);
+  v8::Context::Scope context_scope(context);
+  {
+    Guard guard(this, limits_.cpu_ms);
+    V8Platform::PumpTasks(isolate_);
     AfterJs(context);
   }
+  if (stopped_ != Stopped::kNone) Poison();
 }
 
 void Tenant::Log(LogLevel level, std::string_view message) {
@@ -435,13 +490,14 @@ void Tenant::OnTimer(uv_timer_t* handle) {
 }
 
 void Tenant::FireTimer(uint32_t id) {
-  if (poisoned_) return;
+  if (stopped_ != Stopped::kNone) return;
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope handle_scope(isolate_);
   v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::Context::Scope context_scope(context);
   isolate_->CancelTerminateExecution();
   {
+    Guard guard(this, limits_.cpu_ms);
     v8::TryCatch try_catch(isolate_);
     v8::Local<v8::Value> arg = v8::Integer::NewFromUnsigned(isolate_, id);
     if (handles_.fire_timer.Get(isolate_)
@@ -452,8 +508,9 @@ void Tenant::FireTimer(uint32_t id) {
                "Uncaught exception in timer callback: " +
                    FormatException(isolate_, context, try_catch.Exception(), try_catch.Message()));
     }
+    AfterJs(context);
   }
-  AfterJs(context);
+  if (stopped_ != Stopped::kNone) Poison();
 }
 
 void Tenant::WaitUntilDelta(int delta) {

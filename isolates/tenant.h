@@ -28,7 +28,9 @@ namespace edgerun::isolates {
 using RespondFn = std::function<void(HttpResponse)>;
 
 struct TenantLimits {
-  size_t heap_limit_mb = 128;  // V8 heap; past it the worker's JS is terminated (503)
+  size_t heap_limit_mb = 128;      // V8 heap; past it the worker's JS is terminated (503)
+  uint64_t cpu_ms = 50;            // CPU time per entry into JS (handler call, timer, ...): 503
+  uint64_t startup_cpu_ms = 1000;  // CPU time for loading the worker (top-level code)
 };
 
 class Tenant;
@@ -62,7 +64,7 @@ class Tenant final : public bindings::Host, public IsolateWaker {
 
   const WorkerSpec& spec() const { return spec_; }
   bool started() const { return started_; }
-  bool poisoned() const { return poisoned_; }
+  bool poisoned() const { return stopped_ != Stopped::kNone; }
   size_t in_flight() const { return pending_.size() + (dispatching_ ? 1 : 0); }
   int wait_until_pending() const { return wait_until_pending_; }
 
@@ -74,6 +76,8 @@ class Tenant final : public bindings::Host, public IsolateWaker {
 
  private:
   struct Timer;
+  class Guard;
+  enum class Stopped { kNone, kMemory, kCpu };
   struct Pending {
     RespondFn respond;
   };
@@ -97,6 +101,7 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   // After every entry into JS: microtasks, unhandled rejections, out-of-memory handling.
   void AfterJs(v8::Local<v8::Context> context);
   void ForgetUnhandled(v8::Local<v8::Promise> promise);
+  void NoteStopped(Stopped why, uint64_t budget_ms);
   void Poison();
   void FireTimer(uint32_t id);
 
@@ -123,7 +128,8 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   v8::Global<v8::Object> env_;
   std::string start_error_;
   bool started_ = false;
-  bool poisoned_ = false;
+  Stopped stopped_ = Stopped::kNone;  // terminated for a limit: answers 503, then is replaced
+  Guard* guard_ = nullptr;            // the entry into JS running now
   bool dispatching_ = false;
 
   uint64_t next_pending_id_ = 1;

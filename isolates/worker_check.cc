@@ -15,13 +15,14 @@ class CheckOwner final : public TenantOwner {
 
 }  // namespace
 
-bool CheckWorker(const WorkerSpec& spec, LogSink& log, std::string* error) {
+bool CheckWorker(const WorkerSpec& spec, const TenantLimits& limits, LogSink& log,
+                 std::string* error) {
   uv_loop_t loop;
   uv_loop_init(&loop);
   CheckOwner owner;
   bool ok;
   {
-    Tenant tenant(spec, &loop, log, &owner, TenantLimits{});
+    Tenant tenant(spec, &loop, log, &owner, limits);
     ok = tenant.Start(error);
   }
   // Let handles the worker opened at top level (timers) finish closing.

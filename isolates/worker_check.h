@@ -5,12 +5,14 @@
 #include <string>
 
 #include "isolates/log_sink.h"
+#include "isolates/tenant.h"
 #include "isolates/worker_spec.h"
 
 namespace edgerun::isolates {
 
 // Returns false and sets *error (file:line:column for syntax errors) if the worker can't start.
 // Output of the worker's top-level console.* calls goes to `log`.
-bool CheckWorker(const WorkerSpec& spec, LogSink& log, std::string* error);
+bool CheckWorker(const WorkerSpec& spec, const TenantLimits& limits, LogSink& log,
+                 std::string* error);
 
 }  // namespace edgerun::isolates

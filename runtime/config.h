@@ -32,6 +32,8 @@ struct Config {
   HttpLimits http;
   size_t max_connections = 10'000;        // process-wide; past it new connections get 503
   uint64_t shutdown_timeout_ms = 10'000;  // SIGTERM: how long in-flight requests may take
+  uint64_t cpu_ms = 50;                   // CPU time per entry into a worker's JS
+  size_t memory_mb = 128;                 // V8 heap per isolate
   bool access_log = true;
   std::vector<WorkerConfig> workers;
 

@@ -12,8 +12,9 @@ constexpr uint64_t kGiB = 1024 * kMiB;
 constexpr uint64_t kDayMs = 24 * 60 * 60 * 1000;
 
 constexpr std::string_view kLimitKeys[] = {
-    "max_header_bytes", "max_body_bytes",  "header_timeout_ms",  "idle_timeout_ms",
-    "max_pipelined",    "max_connections", "shutdown_timeout_ms"};
+    "max_header_bytes",    "max_body_bytes", "header_timeout_ms",
+    "idle_timeout_ms",     "max_pipelined",  "max_connections",
+    "shutdown_timeout_ms", "cpu_ms",         "memory_mb"};
 
 }  // namespace
 
@@ -35,6 +36,8 @@ void ReadLimits(simdjson::dom::element value, const std::string& json_path, Conf
   if (auto v = read("max_pipelined", 1, 1024)) http.max_pipelined = *v;
   if (auto v = read("max_connections", 1, 10'000'000)) config->max_connections = *v;
   if (auto v = read("shutdown_timeout_ms", 0, kDayMs)) config->shutdown_timeout_ms = *v;
+  if (auto v = read("cpu_ms", 1, 10 * 60 * 1000)) config->cpu_ms = *v;
+  if (auto v = read("memory_mb", 16, 16 * 1024)) config->memory_mb = *v;
 }
 
 }  // namespace edgerun::runtime

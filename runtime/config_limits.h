@@ -1,4 +1,5 @@
-// "limits": HTTP size and time limits, connection cap, shutdown grace period.
+// "limits": HTTP size and time limits, connection cap, shutdown grace period, worker CPU and
+// memory limits.
 #pragma once
 
 #include <simdjson.h>

@@ -80,7 +80,10 @@ void ServerThread::Run() {
   uv_timer_init(&loop_, &drain_timer_);
   drain_timer_.data = this;
 
-  pool_ = std::make_unique<isolates::IsolatePool>(&loop_, Logger::Get(), isolates::TenantLimits{});
+  isolates::TenantLimits limits;
+  limits.cpu_ms = config_.cpu_ms;
+  limits.heap_limit_mb = config_.memory_mb;
+  pool_ = std::make_unique<isolates::IsolatePool>(&loop_, Logger::Get(), limits);
 
   for (size_t i = 0; i < fds_.size(); ++i) {
     auto listener = std::make_unique<Listener>();

@@ -17,7 +17,7 @@ constexpr const char* kConfig = R"({
   "listen": ["127.0.0.1:0", {"address": "127.0.0.1:0", "worker": "counter"}],
   "threads": 1,
   "limits": {"max_header_bytes": 4096, "max_body_bytes": 1024, "header_timeout_ms": 1000,
-             "shutdown_timeout_ms": 5000},
+             "shutdown_timeout_ms": 5000, "cpu_ms": 300, "memory_mb": 48},
   "workers": [
     {"name": "counter", "main": "counter.js", "routes": ["*/counter*"]},
     {"name": "spy", "main": "spy.js", "routes": ["*/spy*"]},
@@ -25,7 +25,8 @@ constexpr const char* kConfig = R"({
     {"name": "slow", "main": "slow.js", "routes": ["*/slow*"]},
     {"name": "echo", "main": "echo.js", "routes": ["*/echo*"]},
     {"name": "hog", "main": "hog.js", "routes": ["*/hog*"]},
-    {"name": "broken", "main": "broken.js", "routes": ["*/broken*"]}
+    {"name": "broken", "main": "broken.js", "routes": ["*/broken*"]},
+    {"name": "spinner", "main": "spinner.js", "routes": ["*/spin*"]}
   ]
 })";
 
@@ -56,6 +57,7 @@ class ServerTest : public ::testing::Test {
                "const keep = [];\n"
                "export default { fetch() { for (;;) keep.push(new Array(1e5).fill(7)); } };");
     dir_.Write("broken.js", "export default {\n  fetch( {\n};\n");
+    dir_.Write("spinner.js", "export default { fetch() { for (;;) {} } };");
     config_ = dir_.Write("edgerun.json", kConfig);
   }
 
@@ -137,6 +139,22 @@ TEST_F(ServerTest, MemoryHogIsStoppedAndTheProcessLives) {
   auto again = Fetch(server->port(), "GET", "/hog");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 503);
+}
+
+TEST_F(ServerTest, EndlessLoopIsStoppedAndTheThreadServesOthers) {
+  auto server = StartServer();  // "threads": 1, "cpu_ms": 300
+  auto spin = std::async(std::launch::async, [&] { return Fetch(server->port(), "GET", "/spin"); });
+  std::this_thread::sleep_for(100ms);
+  // Queued behind the spinning worker on the only thread, answered once the limit stops it.
+  auto other = Fetch(server->port(), "GET", "/counter");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 200);
+  auto spun = spin.get();
+  ASSERT_TRUE(spun);
+  EXPECT_EQ(spun->status, 503);
+  EXPECT_EQ(spun->body, "The worker exceeded its CPU time limit.\n");
+  EXPECT_TRUE(server->WaitForLog("[spinner] the worker used more than 300 ms of CPU time", 5s))
+      << server->log();
 }
 
 TEST_F(ServerTest, SlowHandlerDoesNotBlockAFastOneOnTheSameThread) {

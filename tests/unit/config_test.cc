@@ -101,7 +101,7 @@ TEST_F(ConfigTest, FullConfigRoundTripsIntoTheStructs) {
     "access_log": false,
     "limits": {"max_header_bytes": 16384, "max_body_bytes": 1048576, "header_timeout_ms": 5000,
                "idle_timeout_ms": 30000, "max_pipelined": 8, "max_connections": 500,
-               "shutdown_timeout_ms": 0},
+               "shutdown_timeout_ms": 0, "cpu_ms": 200, "memory_mb": 64},
     "workers": [{
       "name": "hello", "main": "../examples/hello/index.js", "format": "modules",
       "routes": ["*/hello*", {"pattern": "api.example.com/*"}],
@@ -133,6 +133,8 @@ TEST_F(ConfigTest, FullConfigRoundTripsIntoTheStructs) {
   EXPECT_EQ(config.http.max_pipelined, 8u);
   EXPECT_EQ(config.max_connections, 500u);
   EXPECT_EQ(config.shutdown_timeout_ms, 0u);
+  EXPECT_EQ(config.cpu_ms, 200u);
+  EXPECT_EQ(config.memory_mb, 64u);
 
   ASSERT_THAT(config.workers, SizeIs(2));
   const WorkerConfig& hello = config.workers[0];
@@ -185,6 +187,8 @@ TEST_F(ConfigTest, DefaultsWhenKeysAreAbsent) {
   EXPECT_EQ(config.http.max_pipelined, defaults.max_pipelined);
   EXPECT_EQ(config.max_connections, 10'000u);
   EXPECT_EQ(config.shutdown_timeout_ms, 10'000u);
+  EXPECT_EQ(config.cpu_ms, 50u);
+  EXPECT_EQ(config.memory_mb, 128u);
   const isolates::WorkerSpec& spec = config.workers.at(0).spec;
   EXPECT_EQ(spec.format, ScriptFormat::kAuto);
   EXPECT_THAT(spec.vars, IsEmpty());
@@ -401,6 +405,10 @@ TEST_F(ConfigTest, IntegerRanges) {
   ExpectOnlyError(with(R"("limits": {"max_connections": 0})"), "$.limits.max_connections",
                   "from 1 to");
   ExpectOnlyError(with(R"("limits": {"max_body_bytes": -5})"), "$.limits.max_body_bytes", "got -5");
+  ExpectOnlyError(with(R"("limits": {"cpu_ms": 0})"), "$.limits.cpu_ms",
+                  "expected an integer from 1 to 600000, got 0");
+  ExpectOnlyError(with(R"("limits": {"memory_mb": 8})"), "$.limits.memory_mb",
+                  "expected an integer from 16 to 16384, got 8");
   EXPECT_TRUE(Parse(with(R"("threads": 256, "limits": {"max_body_bytes": 0,
       "shutdown_timeout_ms": 0, "max_header_bytes": 1048576})"))
                   .ok());

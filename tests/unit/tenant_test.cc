@@ -14,6 +14,14 @@ std::string HeaderOf(const HttpResponse& r, const std::string& name) {
   return "<none>";
 }
 
+isolates::TenantLimits Limits(size_t heap_mb, uint64_t cpu_ms, uint64_t startup_cpu_ms = 1000) {
+  isolates::TenantLimits limits;
+  limits.heap_limit_mb = heap_mb;
+  limits.cpu_ms = cpu_ms;
+  limits.startup_cpu_ms = startup_cpu_ms;
+  return limits;
+}
+
 TEST(Tenant, ModuleWorkerAnswers) {
   TestWorker w(Files{{"index.js",
                       "export default { fetch(request, env, ctx) {\n"
@@ -215,13 +223,66 @@ TEST(Tenant, OutOfMemoryIsContained) {
   TestWorker w(
       Files{{"index.js",
              "const keep = [];\n"
-             "export default { fetch() { for (;;) keep.push(new Array(1e5).fill(1)); } };"}});
+             "export default { fetch() { for (;;) keep.push(new Array(1e5).fill(1)); } };"}},
+      "index.js", isolates::ScriptFormat::kAuto, {}, Limits(32, 30000));
   ASSERT_TRUE(w.started()) << w.start_error();
   auto r = w.Get("/");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 503);
   EXPECT_TRUE(w.retired());
   EXPECT_NE(w.log().All().find("memory limit"), std::string::npos) << w.log().All();
+}
+
+TEST(Tenant, EndlessLoopInHandlerIsStoppedByTheCpuLimit) {
+  TestWorker w(Files{{"index.js",
+                      "export default { fetch(req) { if (req.url.endsWith('/ok')) return new "
+                      "Response('ok'); for (;;) {} } };"}},
+               "index.js", isolates::ScriptFormat::kAuto, {}, Limits(128, 30));
+  ASSERT_TRUE(w.started()) << w.start_error();
+  auto start = std::chrono::steady_clock::now();
+  auto r = w.Get("/loop");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->body, "The worker exceeded its CPU time limit.\n");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_TRUE(w.retired());
+  EXPECT_NE(w.log().All().find("more than 30 ms of CPU time"), std::string::npos) << w.log().All();
+}
+
+TEST(Tenant, EndlessLoopInTimerIsStoppedAndPendingRequestsAnswered) {
+  TestWorker w(Files{{"index.js",
+                      "export default { fetch() {\n"
+                      "  setTimeout(() => { for (;;) {} }, 1);\n"
+                      "  return new Promise(() => {});\n"  // never answers by itself
+                      "} };"}},
+               "index.js", isolates::ScriptFormat::kAuto, {}, Limits(128, 30));
+  ASSERT_TRUE(w.started()) << w.start_error();
+  auto r = w.Get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_TRUE(w.retired());
+}
+
+TEST(Tenant, EndlessLoopAtTopLevelFailsTheStart) {
+  TestWorker w(Files{{"index.js", "for (;;) {}\nexport default { fetch() {} };"}}, "index.js",
+               isolates::ScriptFormat::kAuto, {}, Limits(128, 30, 100));
+  EXPECT_FALSE(w.started());
+  EXPECT_NE(w.start_error().find("more than 100 ms of CPU time while loading"), std::string::npos)
+      << w.start_error();
+}
+
+TEST(Tenant, WaitingOnTimersUsesNoCpuBudget) {
+  TestWorker w(Files{{"index.js",
+                      "export default { async fetch() {\n"
+                      "  await new Promise(r => setTimeout(r, 200));\n"
+                      "  return new Response('patient');\n"
+                      "} };"}},
+               "index.js", isolates::ScriptFormat::kAuto, {}, Limits(128, 30));
+  ASSERT_TRUE(w.started()) << w.start_error();
+  auto r = w.Get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "patient");
 }
 
 }  // namespace

@@ -43,7 +43,8 @@ class TestWorker final : public isolates::TenantOwner {
   // `files`: path relative to the worker directory -> content.
   explicit TestWorker(Files files, std::string main = "index.js",
                       isolates::ScriptFormat format = isolates::ScriptFormat::kAuto,
-                      std::vector<isolates::EnvBinding> vars = {}) {
+                      std::vector<isolates::EnvBinding> vars = {},
+                      isolates::TenantLimits limits = {}) {
     isolates::V8Platform::Initialize();
     static int counter = 0;
     dir_ = std::filesystem::temp_directory_path() /
@@ -58,8 +59,7 @@ class TestWorker final : public isolates::TenantOwner {
     spec_.format = format;
     spec_.vars = std::move(vars);
     uv_loop_init(&loop_);
-    tenant_ =
-        std::make_unique<isolates::Tenant>(spec_, &loop_, log_, this, isolates::TenantLimits{});
+    tenant_ = std::make_unique<isolates::Tenant>(spec_, &loop_, log_, this, limits);
     started_ = tenant_->Start(&start_error_);
   }
 

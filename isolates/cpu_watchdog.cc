@@ -1,0 +1,131 @@
+#include "isolates/cpu_watchdog.h"
+
+#include <pthread.h>
+#include <time.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace edgerun::isolates {
+
+// One per thread that ever ran guarded JS. Guarded by `mutex` so that termination can only be
+// requested while the entry it was measured for is still running.
+struct Slot {
+  std::mutex mutex;
+  clockid_t clock{};
+  v8::Isolate* isolate = nullptr;  // non-null while armed
+  uint64_t budget_ns = 0;
+  uint64_t generation = 0;       // bumped per arm, so the watchdog notices a new entry
+  uint64_t seen_generation = 0;  // watchdog-side
+  uint64_t start_cpu_ns = 0;     // watchdog-side: thread CPU time when it first saw this entry
+  bool fired = false;
+  int depth = 0;  // owner-side nesting count
+};
+
+namespace {
+
+uint64_t CpuNs(clockid_t clock) {
+  timespec ts;
+  if (clock_gettime(clock, &ts) != 0) return 0;
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+class Registry {
+ public:
+  static Registry& Get() {
+    static Registry* registry = new Registry();  // lives until exit; threads may outlive main
+    return *registry;
+  }
+
+  void Add(Slot* slot) {
+    std::lock_guard lock(mutex_);
+    slots_.push_back(slot);
+    if (!started_) {
+      started_ = true;
+      std::thread([this] { Run(); }).detach();
+    }
+  }
+
+  void Remove(Slot* slot) {
+    std::lock_guard lock(mutex_);
+    std::erase(slots_, slot);
+  }
+
+ private:
+  void Run() {
+    for (;;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(CpuWatchdog::kSampleMs));
+      std::lock_guard lock(mutex_);
+      for (Slot* slot : slots_) {
+        std::lock_guard slot_lock(slot->mutex);
+        if (slot->isolate == nullptr || slot->fired) continue;
+        uint64_t now = CpuNs(slot->clock);
+        if (slot->seen_generation != slot->generation) {
+          slot->seen_generation = slot->generation;
+          slot->start_cpu_ns = now;
+          continue;
+        }
+        if (now - slot->start_cpu_ns >= slot->budget_ns) {
+          slot->fired = true;
+          slot->isolate->TerminateExecution();
+        }
+      }
+    }
+  }
+
+  std::mutex mutex_;
+  std::vector<Slot*> slots_;
+  bool started_ = false;
+};
+
+struct ThreadSlot {
+  Slot slot;
+  bool registered = false;
+  ~ThreadSlot() {
+    if (registered) Registry::Get().Remove(&slot);
+  }
+  Slot* Get() {
+    if (!registered) {
+      pthread_getcpuclockid(pthread_self(), &slot.clock);
+      Registry::Get().Add(&slot);
+      registered = true;
+    }
+    return &slot;
+  }
+};
+
+thread_local ThreadSlot t_slot;
+
+}  // namespace
+
+CpuWatchdog::Scope::Scope(v8::Isolate* isolate, uint64_t budget_ms) {
+  Slot* slot = t_slot.Get();
+  if (slot->depth++ > 0) return;
+  slot_ = slot;
+  std::lock_guard lock(slot->mutex);
+  slot->isolate = isolate;
+  slot->budget_ns = budget_ms * 1'000'000u;
+  slot->fired = false;
+  ++slot->generation;
+}
+
+CpuWatchdog::Scope::~Scope() {
+  Slot* slot = t_slot.Get();
+  --slot->depth;
+  if (slot_ == nullptr) return;
+  std::lock_guard lock(slot->mutex);
+  // A termination requested after JS already returned would hit the isolate's next script.
+  if (slot->fired) slot->isolate->CancelTerminateExecution();
+  slot->isolate = nullptr;
+}
+
+bool CpuWatchdog::Scope::fired() const {
+  if (slot_ == nullptr) return false;
+  std::lock_guard lock(slot_->mutex);
+  return slot_->fired;
+}
+
+}  // namespace edgerun::isolates
