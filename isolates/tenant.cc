@@ -37,6 +37,8 @@ class Tenant::Guard {
  public:
   Guard(Tenant* tenant, uint64_t budget_ms)
       : tenant_(tenant), budget_ms_(budget_ms), watch_(tenant->isolate_, budget_ms) {
+    // A termination requested for an earlier run must not hit this one.
+    tenant_->isolate_->CancelTerminateExecution();
     previous_ = tenant_->guard_;
     tenant_->guard_ = this;
   }
@@ -268,8 +270,6 @@ void Tenant::Dispatch(HttpRequest request, std::string url, RespondFn respond) {
   v8::HandleScope handle_scope(isolate_);
   v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::Context::Scope context_scope(context);
-  // A termination requested for an earlier run must not hit this one.
-  isolate_->CancelTerminateExecution();
   {
     Guard guard(this, limits_.cpu_ms);
     dispatching_ = true;
@@ -495,7 +495,6 @@ void Tenant::FireTimer(uint32_t id) {
   v8::HandleScope handle_scope(isolate_);
   v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::Context::Scope context_scope(context);
-  isolate_->CancelTerminateExecution();
   {
     Guard guard(this, limits_.cpu_ms);
     v8::TryCatch try_catch(isolate_);
