@@ -298,3 +298,39 @@ TEST_F(ServerTest, PortInUseIsAClearError) {
 
 }  // namespace
 }  // namespace edgerun::testing
+
+namespace edgerun::testing {
+namespace {
+
+TEST(ServerLimits, ConnectionsPastMaxConnectionsGet503) {
+  TempDir dir;
+  dir.Write("w.js", "export default { fetch() { return new Response('ok'); } };");
+  auto config = dir.Write("c.json", R"({"threads": 1, "limits": {"max_connections": 2},
+      "workers": [{"name": "w", "main": "w.js", "routes": ["*/*"]}]})");
+  auto server = EdgerunProcess::Start(config);
+  ASSERT_TRUE(server->started()) << server->log();
+  auto first = std::make_unique<HttpClient>(server->port());
+  HttpClient second(server->port());
+  ASSERT_EQ(first->Get("/")->status, 200);
+  ASSERT_EQ(second.Get("/")->status, 200);
+  auto third = std::make_unique<HttpClient>(server->port());
+  auto rejected = third->Read();
+  ASSERT_TRUE(rejected);
+  EXPECT_EQ(rejected->status, 503);
+  EXPECT_TRUE(third->ServerClosed());
+  EXPECT_TRUE(server->WaitForLog("connection limit reached", std::chrono::seconds(5)));
+  // Once clients hang up, their places are free again.
+  third.reset();
+  first.reset();
+  std::optional<HttpResult> again;
+  for (int i = 0; i < 100; ++i) {
+    again = Fetch(server->port(), "GET", "/");
+    if (again && again->status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
+}
+
+}  // namespace
+}  // namespace edgerun::testing
