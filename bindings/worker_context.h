@@ -1,5 +1,5 @@
-// A worker's JS context: the global object with edgerun's Web APIs, made by running the builtin
-// JS (bindings/js) with a hidden internal binding object that holds the natives. The embedder
+// A worker's JS context: the global object with edgerun's Web APIs, deserialized from the
+// startup snapshot (the builtins already ran at build time, see builtins.h). The embedder
 // reaches back into the builtins through the handles below.
 #pragma once
 
@@ -25,11 +25,21 @@ struct WorkerContextHandles {
   v8::Global<v8::Function> fire_timer;
   // has_fetch_listener() -> bool: whether a service-worker script registered a fetch listener.
   v8::Global<v8::Function> has_fetch_listener;
+
+  void Reset() {
+    dispatch.Reset();
+    fire_timer.Reset();
+    has_fetch_listener.Reset();
+  }
 };
 
-// Creates a context with the Web APIs installed. `host` must outlive the context. On failure
-// (only a bug in the builtins can cause one) returns an empty handle and sets *error.
-v8::MaybeLocal<v8::Context> NewWorkerContext(v8::Isolate* isolate, Host* host,
-                                             WorkerContextHandles* handles, std::string* error);
+// Deserializes a worker context from the snapshot the isolate was created with. The Host is
+// attached later (AttachHost), so a context can be made before its worker is known. On failure
+// (a snapshot that does not match this build) returns an empty handle and sets *error.
+v8::MaybeLocal<v8::Context> NewWorkerContext(v8::Isolate* isolate, WorkerContextHandles* handles,
+                                             std::string* error);
+
+// Makes `host` the target of the context's natives; `host` must outlive the context's use.
+void AttachHost(v8::Local<v8::Context> context, Host* host);
 
 }  // namespace edgerun::bindings

@@ -7,6 +7,7 @@
 #include "bindings/v8_util.h"
 #include "isolates/cpu_watchdog.h"
 #include "isolates/js_error.h"
+#include "isolates/snapshot.h"
 
 namespace edgerun::isolates {
 namespace {
@@ -98,6 +99,7 @@ bool Tenant::Start(std::string* error) {
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator = allocator_.get();
   params.constraints.ConfigureDefaultsFromHeapSize(0, limits_.heap_limit_mb << 20);
+  UseStartupSnapshot(&params);
   isolate_ = v8::Isolate::New(params);
   isolate_->SetData(kTenantSlot, this);
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
@@ -111,11 +113,12 @@ bool Tenant::Start(std::string* error) {
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope handle_scope(isolate_);
   v8::Local<v8::Context> context;
-  if (!bindings::NewWorkerContext(isolate_, this, &handles_, &start_error_).ToLocal(&context)) {
+  if (!bindings::NewWorkerContext(isolate_, &handles_, &start_error_).ToLocal(&context)) {
     start_error_ = "internal error: " + start_error_;
     *error = start_error_;
     return false;
   }
+  bindings::AttachHost(context, this);
   context_.Reset(isolate_, context);
   v8::Context::Scope context_scope(context);
   env_.Reset(isolate_, BuildEnv(context));
