@@ -15,11 +15,12 @@ class Host {
   // console.* and errors the worker did not catch.
   virtual void Log(LogLevel level, std::string_view message) = 0;
   // Timers are identified by ids chosen by the JS side; a fired timer is delivered by calling
-  // the context's fire_timer handle with the id.
+  // the context's fire_timer handle with (id, false); (id, true) tells JS the host dropped it.
   virtual void StartTimer(uint32_t id, double delay_ms, bool repeat) = 0;
   virtual void StopTimer(uint32_t id) = 0;
-  // ctx.waitUntil() bookkeeping: +1 when a promise is registered, -1 when it settles.
-  virtual void WaitUntilDelta(int delta) = 0;
+  // ctx.waitUntil() bookkeeping for the request with id `request_id` (the id the embedder passed
+  // to dispatch): +1 when a promise is registered, -1 when it settles.
+  virtual void WaitUntilDelta(uint64_t request_id, int delta) = 0;
 };
 
 }  // namespace edgerun::bindings

@@ -32,10 +32,11 @@ void EnqueueMicrotask(const v8::FunctionCallbackInfo<v8::Value>& args) {
   args.GetIsolate()->EnqueueMicrotask(args[0].As<v8::Function>());
 }
 
-// waitUntilDelta(+1 | -1)
+// waitUntilDelta(requestId, +1 | -1)
 void WaitUntilDelta(const v8::FunctionCallbackInfo<v8::Value>& args) {
   v8::Local<v8::Context> context = args.GetIsolate()->GetCurrentContext();
-  HostOf(args)->WaitUntilDelta(args[0]->Int32Value(context).FromMaybe(0));
+  auto request = static_cast<uint64_t>(args[0]->NumberValue(context).FromMaybe(0));
+  HostOf(args)->WaitUntilDelta(request, args[1]->Int32Value(context).FromMaybe(0));
 }
 
 }  // namespace
@@ -44,7 +45,7 @@ void AppendTimerNatives(std::vector<NativeFunction>* out) {
   out->push_back({"timerStart", TimerStart, 3});
   out->push_back({"timerStop", TimerStop, 1});
   out->push_back({"enqueueMicrotask", EnqueueMicrotask, 1});
-  out->push_back({"waitUntilDelta", WaitUntilDelta, 1});
+  out->push_back({"waitUntilDelta", WaitUntilDelta, 2});
 }
 
 }  // namespace edgerun::bindings

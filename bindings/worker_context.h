@@ -15,13 +15,14 @@ namespace edgerun::bindings {
 constexpr int kHostEmbedderSlot = 1;
 
 struct WorkerContextHandles {
-  // dispatch(handler, receiver, method, url, headers, body, env) -> parts | Promise<parts>
+  // dispatch(handler, receiver, method, url, headers, body, env, requestId)
+  //     -> parts | Promise<parts>
   //   handler: the module's fetch function, or undefined for service-worker scripts (the
   //   "fetch" event listeners run instead). parts = [status, statusText, [name, value, ...],
   //   body: string | Uint8Array | null]. Throws/rejects with TypeError if the handler's result
   //   is not a Response.
   v8::Global<v8::Function> dispatch;
-  // fire_timer(id): runs the callback of timer `id` (see Host::StartTimer).
+  // fire_timer(id, dropped): runs the callback of timer `id`, or (dropped) forgets it.
   v8::Global<v8::Function> fire_timer;
   // has_fetch_listener() -> bool: whether a service-worker script registered a fetch listener.
   v8::Global<v8::Function> has_fetch_listener;

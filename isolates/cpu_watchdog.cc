@@ -3,8 +3,6 @@
 #include <pthread.h>
 #include <time.h>
 
-#include <atomic>
-#include <chrono>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -18,16 +16,24 @@ struct Slot {
   clockid_t clock{};
   v8::Isolate* isolate = nullptr;  // non-null while armed
   uint64_t budget_ns = 0;
-  uint64_t generation = 0;       // bumped per arm, so the watchdog notices a new entry
-  uint64_t seen_generation = 0;  // watchdog-side
-  uint64_t start_cpu_ns = 0;     // watchdog-side: thread CPU time when it first saw this entry
+  uint64_t start_wall_ns = 0;  // CLOCK_MONOTONIC when the entry began
+  uint64_t generation = 0;     // bumped per entry, so the watchdog notices a new one
+  // Watchdog side: the first sample of the current entry.
+  uint64_t seen_generation = 0;
+  uint64_t base_cpu_ns = 0;
+  uint64_t base_wall_ns = 0;
   bool fired = false;
-  int depth = 0;  // owner-side nesting count
+  int depth = 0;  // owner side: nesting count
+
+  // CPU used by the entry as of `cpu_now`, once it has been sampled.
+  uint64_t Used(uint64_t cpu_now) const {
+    return (cpu_now - base_cpu_ns) + (base_wall_ns - start_wall_ns);
+  }
 };
 
 namespace {
 
-uint64_t CpuNs(clockid_t clock) {
+uint64_t ClockNs(clockid_t clock) {
   timespec ts;
   if (clock_gettime(clock, &ts) != 0) return 0;
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
@@ -56,19 +62,20 @@ class Registry {
 
  private:
   void Run() {
+    timespec period{0, static_cast<long>(CpuWatchdog::kSampleNs)};
     for (;;) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(CpuWatchdog::kSampleMs));
+      nanosleep(&period, nullptr);
       std::lock_guard lock(mutex_);
       for (Slot* slot : slots_) {
         std::lock_guard slot_lock(slot->mutex);
         if (slot->isolate == nullptr || slot->fired) continue;
-        uint64_t now = CpuNs(slot->clock);
+        uint64_t cpu = ClockNs(slot->clock);
         if (slot->seen_generation != slot->generation) {
           slot->seen_generation = slot->generation;
-          slot->start_cpu_ns = now;
-          continue;
+          slot->base_cpu_ns = cpu;
+          slot->base_wall_ns = ClockNs(CLOCK_MONOTONIC);
         }
-        if (now - slot->start_cpu_ns >= slot->budget_ns) {
+        if (slot->Used(cpu) >= slot->budget_ns) {
           slot->fired = true;
           slot->isolate->TerminateExecution();
         }
@@ -101,13 +108,15 @@ thread_local ThreadSlot t_slot;
 
 }  // namespace
 
-CpuWatchdog::Scope::Scope(v8::Isolate* isolate, uint64_t budget_ms) {
+CpuWatchdog::Scope::Scope(v8::Isolate* isolate, uint64_t budget_ns) {
   Slot* slot = t_slot.Get();
+  start_wall_ns_ = ClockNs(CLOCK_MONOTONIC);
   if (slot->depth++ > 0) return;
   slot_ = slot;
   std::lock_guard lock(slot->mutex);
   slot->isolate = isolate;
-  slot->budget_ns = budget_ms * 1'000'000u;
+  slot->budget_ns = budget_ns;
+  slot->start_wall_ns = start_wall_ns_;
   slot->fired = false;
   ++slot->generation;
 }
@@ -126,6 +135,16 @@ bool CpuWatchdog::Scope::fired() const {
   if (slot_ == nullptr) return false;
   std::lock_guard lock(slot_->mutex);
   return slot_->fired;
+}
+
+uint64_t CpuWatchdog::Scope::ElapsedCpuNs() const {
+  if (slot_ != nullptr) {
+    std::lock_guard lock(slot_->mutex);
+    if (slot_->seen_generation == slot_->generation) {
+      return slot_->Used(ClockNs(CLOCK_THREAD_CPUTIME_ID));
+    }
+  }
+  return ClockNs(CLOCK_MONOTONIC) - start_wall_ns_;
 }
 
 }  // namespace edgerun::isolates

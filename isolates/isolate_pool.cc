@@ -2,9 +2,12 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 namespace edgerun::isolates {
 namespace {
+
+using bindings::LogLevel;
 
 double NowSeconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -18,18 +21,30 @@ void CloseAndDelete(T* handle) {
 
 }  // namespace
 
-IsolatePool::IsolatePool(uv_loop_t* loop, LogSink& log, TenantLimits limits)
-    : loop_(loop), log_(log), limits_(limits) {
+IsolatePool::IsolatePool(uv_loop_t* loop, LogSink& log, PoolOptions options)
+    : loop_(loop), log_(log), options_(options) {
   wake_async_ = new uv_async_t;
   uv_async_init(loop_, wake_async_,
                 [](uv_async_t* h) { static_cast<IsolatePool*>(h->data)->OnWake(); });
   wake_async_->data = this;
-  // Waking for V8 tasks must not keep the loop alive on its own.
+  // None of the pool's handles keeps the loop alive on its own.
   uv_unref(reinterpret_cast<uv_handle_t*>(wake_async_));
   delay_timer_ = new uv_timer_t;
   uv_timer_init(loop_, delay_timer_);
   delay_timer_->data = this;
   uv_unref(reinterpret_cast<uv_handle_t*>(delay_timer_));
+  refill_idle_ = new uv_idle_t;
+  uv_idle_init(loop_, refill_idle_);
+  refill_idle_->data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(refill_idle_));
+  sweep_check_ = new uv_check_t;
+  uv_check_init(loop_, sweep_check_);
+  sweep_check_->data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(sweep_check_));
+  if (options_.spares > 0) {
+    uv_idle_start(refill_idle_,
+                  [](uv_idle_t* h) { static_cast<IsolatePool*>(h->data)->RefillSpare(); });
+  }
 }
 
 IsolatePool::~IsolatePool() {
@@ -37,46 +52,180 @@ IsolatePool::~IsolatePool() {
 }
 
 void IsolatePool::Close() {
+  if (closed_) return;
+  closed_ = true;
+  for (auto& [name, entry] : tenants_)
+    Account(*entry.tenant);
   tenants_.clear();
-  retired_.clear();
-  if (wake_async_) CloseAndDelete(wake_async_);
-  if (delay_timer_) CloseAndDelete(delay_timer_);
-  wake_async_ = nullptr;
-  delay_timer_ = nullptr;
+  lru_.clear();
+  retiring_.clear();
+  spares_.clear();
+  live_.clear();
+  CloseAndDelete(wake_async_);
+  CloseAndDelete(delay_timer_);
+  CloseAndDelete(refill_idle_);
+  CloseAndDelete(sweep_check_);
 }
 
-Tenant* IsolatePool::GetOrStart(const WorkerSpec& spec) {
-  auto it = tenants_.find(&spec);
-  if (it != tenants_.end()) return it->second.get();
-  auto tenant = std::make_unique<Tenant>(spec, loop_, log_, this, limits_);
-  std::string error;
+Tenant* IsolatePool::StartTenant(const WorkerSpec& spec) {
   auto started = std::chrono::steady_clock::now();
-  if (!tenant->Start(&error)) {
-    log_.Log(bindings::LogLevel::kError, spec.name, "failed to start: " + error);
-  } else {
-    double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-            .count();
-    char text[64];
-    std::snprintf(text, sizeof text, "isolate started in %.2f ms", ms);
-    log_.Log(bindings::LogLevel::kDebug, spec.name, text);
+  std::unique_ptr<WorkerIsolate> spare;
+  if (!spares_.empty()) {
+    spare = std::move(spares_.back());
+    spares_.pop_back();
+    uv_idle_start(refill_idle_,
+                  [](uv_idle_t* h) { static_cast<IsolatePool*>(h->data)->RefillSpare(); });
   }
+  bool from_spare = spare != nullptr;
+  auto tenant = std::make_unique<Tenant>(spec, loop_, log_, this, options_.limits);
+  std::string error;
+  if (!tenant->Start(std::move(spare), &error)) {
+    log_.Log(LogLevel::kError, spec.name, "failed to start: " + error);
+  } else {
+    char text[96];
+    std::snprintf(
+        text, sizeof text, "isolate ready in %.2f ms (%s)",
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count(),
+        from_spare ? "warm spare" : "new isolate");
+    log_.Log(LogLevel::kDebug, spec.name, text);
+  }
+  ++stats_.created;
   Tenant* raw = tenant.get();
-  tenants_.emplace(&spec, std::move(tenant));
+  live_.insert(raw);
+  lru_.push_front(raw);
+  tenants_.emplace(spec.name, Entry{std::move(tenant), lru_.begin()});
+  EnforceBudget();
   return raw;
 }
 
 void IsolatePool::Dispatch(const WorkerSpec& spec, HttpRequest request, std::string url,
                            RespondFn respond) {
-  GetOrStart(spec)->Dispatch(std::move(request), std::move(url), std::move(respond));
+  Tenant* tenant;
+  auto it = tenants_.find(spec.name);
+  if (it == tenants_.end()) {
+    tenant = StartTenant(spec);
+  } else {
+    tenant = it->second.tenant.get();
+    if (it->second.lru != lru_.begin()) lru_.splice(lru_.begin(), lru_, it->second.lru);
+  }
+  tenant->Dispatch(std::move(request), std::move(url), std::move(respond));
+}
+
+void IsolatePool::Remove(std::unordered_map<std::string, Entry>::iterator it, bool dispose_now) {
+  lru_.erase(it->second.lru);
+  std::unique_ptr<Tenant> tenant = std::move(it->second.tenant);
+  tenants_.erase(it);
+  if (dispose_now) {
+    Account(*tenant);
+    live_.erase(tenant.get());
+    return;  // destroyed here
+  }
+  retiring_.push_back(std::move(tenant));
+  uv_check_start(sweep_check_,
+                 [](uv_check_t* h) { static_cast<IsolatePool*>(h->data)->SweepRetiring(); });
+}
+
+void IsolatePool::EnforceBudget() {
+  size_t memory = 0;
+  for (Tenant* t : lru_)
+    memory += t->memory_bytes();
+  const size_t memory_limit = options_.max_memory_mb << 20;
+  // Least recently used first; busy tenants are skipped (their requests must finish).
+  auto it = lru_.end();
+  while ((lru_.size() > options_.max_isolates || memory > memory_limit) && it != lru_.begin()) {
+    --it;
+    Tenant* victim = *it;
+    if (victim->busy() > 0 || it == lru_.begin()) continue;
+    memory -= std::min(memory, victim->memory_bytes());
+    auto next = std::next(it);
+    ++stats_.evicted;
+    log_.Log(LogLevel::kDebug, victim->spec().name, "evicted (least recently used)");
+    // Disposed from the sweep, not here: eviction runs on a request's path.
+    Remove(tenants_.find(victim->spec().name), /*dispose_now=*/false);
+    it = next;
+  }
+  if ((lru_.size() > options_.max_isolates || memory > memory_limit) && !budget_warned_) {
+    budget_warned_ = true;
+    log_.Log(LogLevel::kWarn, "pool",
+             "isolate budget exceeded but every tenant is busy: " + std::to_string(lru_.size()) +
+                 " tenants, " + std::to_string(memory >> 20) + " MB");
+  }
+}
+
+void IsolatePool::Replace(const std::vector<std::string>& worker_names) {
+  for (const std::string& name : worker_names) {
+    auto it = tenants_.find(name);
+    if (it == tenants_.end()) continue;
+    ++stats_.replaced;
+    Remove(it, /*dispose_now=*/false);
+  }
+}
+
+void IsolatePool::RetireTenant(Tenant* tenant) {
+  if (tenant->stopped() == StopReason::kCpu) ++stats_.stopped_cpu;
+  if (tenant->stopped() == StopReason::kMemory) ++stats_.stopped_memory;
+  auto it = tenants_.find(tenant->spec().name);
+  // Called from inside the tenant: it goes to the sweep, which runs after the stack unwinds.
+  if (it != tenants_.end() && it->second.tenant.get() == tenant) Remove(it, false);
+}
+
+void IsolatePool::SweepRetiring() {
+  std::erase_if(retiring_, [&](std::unique_ptr<Tenant>& tenant) {
+    if (tenant->busy() > 0 && tenant->stopped() == StopReason::kNone) return false;
+    Account(*tenant);
+    live_.erase(tenant.get());
+    {
+      std::lock_guard lock(wake_mutex_);
+      wake_now_.erase(tenant.get());
+      wake_later_.erase(tenant.get());
+    }
+    return true;
+  });
+  if (retiring_.empty()) uv_check_stop(sweep_check_);
+}
+
+void IsolatePool::Account(const Tenant& tenant) {
+  stats_.cpu_ns += tenant.cpu_ns();
+}
+
+void IsolatePool::RefillSpare() {
+  if (closed_ || spares_.size() >= options_.spares) {
+    uv_idle_stop(refill_idle_);
+    return;
+  }
+  std::string error;
+  std::unique_ptr<WorkerIsolate> spare =
+      WorkerIsolate::Create(options_.limits.heap_limit_mb, &error);
+  if (spare == nullptr) {
+    log_.Log(LogLevel::kError, "pool", "cannot create a spare isolate: " + error);
+    uv_idle_stop(refill_idle_);
+    return;
+  }
+  spares_.push_back(std::move(spare));
 }
 
 size_t IsolatePool::busy() const {
   size_t n = 0;
-  for (const auto& [spec, tenant] : tenants_) {
-    n += tenant->in_flight() + static_cast<size_t>(std::max(0, tenant->wait_until_pending()));
-  }
+  for (const auto& [name, entry] : tenants_)
+    n += entry.tenant->busy();
+  for (const auto& tenant : retiring_)
+    n += tenant->busy();
   return n;
+}
+
+PoolStats IsolatePool::stats() const {
+  PoolStats s = stats_;
+  s.live = tenants_.size();
+  s.spares = spares_.size();
+  s.retiring = retiring_.size();
+  for (const auto& [name, entry] : tenants_) {
+    s.cpu_ns += entry.tenant->cpu_ns();
+    s.memory_bytes += entry.tenant->memory_bytes();
+  }
+  for (const auto& tenant : retiring_)
+    s.cpu_ns += tenant->cpu_ns();
+  return s;
 }
 
 void IsolatePool::WakeTenant(Tenant* tenant, double delay_s) {
@@ -90,27 +239,10 @@ void IsolatePool::WakeTenant(Tenant* tenant, double delay_s) {
       if (next_deadline_s_ == 0 || deadline < next_deadline_s_) next_deadline_s_ = deadline;
     }
   }
-  if (wake_async_) uv_async_send(wake_async_);
-}
-
-void IsolatePool::RetireTenant(Tenant* tenant) {
-  auto it = tenants_.find(&tenant->spec());
-  if (it == tenants_.end() || it->second.get() != tenant) return;
-  retired_.push_back(std::move(it->second));
-  tenants_.erase(it);
-  // Dispose it from a fresh loop callback: we are inside one of its calls right now.
-  if (wake_async_) uv_async_send(wake_async_);
+  uv_async_send(wake_async_);
 }
 
 void IsolatePool::OnWake() {
-  if (!retired_.empty()) {
-    for (const auto& tenant : retired_) {
-      std::lock_guard lock(wake_mutex_);
-      wake_now_.erase(tenant.get());
-      wake_later_.erase(tenant.get());
-    }
-    retired_.clear();
-  }
   std::unordered_set<Tenant*> now;
   double deadline;
   {
@@ -119,11 +251,9 @@ void IsolatePool::OnWake() {
     deadline = next_deadline_s_;
   }
   for (Tenant* tenant : now) {
-    if (tenants_.count(&tenant->spec()) && tenants_[&tenant->spec()].get() == tenant) {
-      tenant->PumpTasks();
-    }
+    if (live_.count(tenant)) tenant->PumpTasks();
   }
-  if (deadline != 0 && delay_timer_) {
+  if (deadline != 0) {
     // +1 ms: the platform only releases a delayed task once its time has fully passed.
     double ms = std::max(0.0, (deadline - NowSeconds()) * 1000.0) + 1;
     uv_timer_start(
@@ -140,8 +270,7 @@ void IsolatePool::RunDelayed() {
     next_deadline_s_ = 0;
   }
   for (Tenant* tenant : later) {
-    auto it = tenants_.find(&tenant->spec());
-    if (it != tenants_.end() && it->second.get() == tenant) tenant->PumpTasks();
+    if (live_.count(tenant)) tenant->PumpTasks();
   }
 }
 

@@ -1,15 +1,15 @@
 // One worker (tenant) on one event-loop thread: its own V8 isolate and context, created on the
 // first request and reused for every later one, so globals persist between requests of the same
 // worker and nothing is shared with other workers. Every entry into the worker's JS (a request,
-// a timer, a promise reaction, a platform task) goes through this class, which drives microtasks
-// and turns failures into that request's 500 and a log line naming the worker.
+// a timer, a promise reaction, a platform task) goes through this class, which drives
+// microtasks, charges the CPU time to the request it ran for, enforces the limits, and turns
+// failures into that request's error response and a log line naming the worker.
 #pragma once
 
 #include <uv.h>
 #include <v8.h>
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -17,44 +17,50 @@
 
 #include "bindings/host.h"
 #include "bindings/http_types.h"
-#include "bindings/worker_context.h"
 #include "isolates/log_sink.h"
 #include "isolates/module_loader.h"
+#include "isolates/request_context.h"
 #include "isolates/v8_platform.h"
+#include "isolates/worker_isolate.h"
 #include "isolates/worker_spec.h"
 
 namespace edgerun::isolates {
 
-using RespondFn = std::function<void(HttpResponse)>;
-
 struct TenantLimits {
-  size_t heap_limit_mb = 128;      // V8 heap; past it the worker's JS is terminated (503)
-  uint64_t cpu_ms = 50;            // CPU time per entry into JS (handler call, timer, ...): 503
-  uint64_t startup_cpu_ms = 1000;  // CPU time for loading the worker (top-level code)
+  size_t heap_limit_mb = 128;       // V8 heap (and again ArrayBuffer memory); past it: 503
+  uint64_t cpu_ms = 50;             // CPU time of a request's JS, over all its entries: 503
+  uint64_t startup_cpu_ms = 1000;   // CPU time for loading the worker (its top-level code)
+  uint64_t wall_ms = 30'000;        // time to answer a request: 504
+  uint64_t wait_until_ms = 30'000;  // time ctx.waitUntil() work may run after the answer
 };
+
+// Why a tenant stopped running JS for good.
+enum class StopReason { kNone, kMemory, kCpu };
 
 class Tenant;
 
-// The owner of tenants (the isolate pool). WakeTenant is called from V8's threads.
+// The owner of tenants (the isolate pool).
 class TenantOwner {
  public:
   virtual ~TenantOwner() = default;
+  // Called from V8's threads: a platform task for the tenant is due in `delay_s`.
   virtual void WakeTenant(Tenant* tenant, double delay_s) = 0;
-  // The tenant is unusable (ran out of memory): dispose it once the stack has unwound.
+  // The tenant is unusable (a limit stopped it mid-run): dispose it once the stack has unwound.
   virtual void RetireTenant(Tenant* tenant) = 0;
 };
 
 class Tenant final : public bindings::Host, public IsolateWaker {
  public:
-  Tenant(const WorkerSpec& spec, uv_loop_t* loop, LogSink& log, TenantOwner* owner,
+  Tenant(WorkerSpec spec, uv_loop_t* loop, LogSink& log, TenantOwner* owner,
          const TenantLimits& limits);
   ~Tenant() override;  // answers still-pending requests with 503
   Tenant(const Tenant&) = delete;
   Tenant& operator=(const Tenant&) = delete;
 
-  // Creates the isolate and runs the worker's top-level code. On failure returns false with a
-  // message (file:line:column for syntax errors); the tenant then answers 500 to everything.
-  bool Start(std::string* error);
+  // Loads the worker into `isolate` (a warm spare, or null to create one) and runs its top-level
+  // code. On failure returns false with a message (file:line:column for syntax errors); the
+  // tenant then answers 500 to everything.
+  bool Start(std::unique_ptr<WorkerIsolate> isolate, std::string* error);
 
   // Runs the worker's fetch handler; `respond` is called exactly once, possibly later.
   void Dispatch(HttpRequest request, std::string url, RespondFn respond);
@@ -64,23 +70,25 @@ class Tenant final : public bindings::Host, public IsolateWaker {
 
   const WorkerSpec& spec() const { return spec_; }
   bool started() const { return started_; }
-  bool poisoned() const { return stopped_ != Stopped::kNone; }
-  size_t in_flight() const { return pending_.size() + (dispatching_ ? 1 : 0); }
-  int wait_until_pending() const { return wait_until_pending_; }
+  StopReason stopped() const { return stopped_; }
+  // Requests not answered yet.
+  size_t in_flight() const { return requests_.unanswered(); }
+  // Requests whose context is still open: unanswered, or answered with waitUntil() work left.
+  size_t busy() const { return requests_.size(); }
+  // V8 heap plus ArrayBuffer memory (sampled after requests, at most every 100 ms).
+  size_t memory_bytes() const { return memory_bytes_; }
+  // CPU time charged to requests since the tenant started, in nanoseconds.
+  uint64_t cpu_ns() const { return cpu_ns_; }
 
   // bindings::Host
   void Log(bindings::LogLevel level, std::string_view message) override;
   void StartTimer(uint32_t id, double delay_ms, bool repeat) override;
   void StopTimer(uint32_t id) override;
-  void WaitUntilDelta(int delta) override;
+  void WaitUntilDelta(uint64_t request_id, int delta) override;
 
  private:
-  struct Timer;
   class Guard;
-  enum class Stopped { kNone, kMemory, kCpu };
-  struct Pending {
-    RespondFn respond;
-  };
+  struct Timer;
   struct Unhandled {
     v8::Global<v8::Promise> promise;
     v8::Global<v8::Value> reason;
@@ -88,55 +96,70 @@ class Tenant final : public bindings::Host, public IsolateWaker {
 
   void WakeForTasks(double delay_s) override;  // IsolateWaker, any thread
 
+  // tenant_load.cc
   bool LoadWorker(v8::Local<v8::Context> context, std::string* error);
   bool LoadModule(v8::Local<v8::Context> context, v8::Local<v8::Module> module, std::string* error);
   bool LoadServiceWorker(v8::Local<v8::Context> context, const std::string& source,
                          std::string* error);
   v8::Local<v8::Object> BuildEnv(v8::Local<v8::Context> context);
 
-  void Finish(v8::Local<v8::Context> context, v8::Local<v8::Value> parts, RespondFn& respond);
-  void Fail(v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
-            v8::Local<v8::Message> message, RespondFn& respond);
-  void FailTerminated(RespondFn& respond);
-  // After every entry into JS: microtasks, unhandled rejections, out-of-memory handling.
+  // Answering and ending requests.
+  void Respond(uint64_t id, HttpResponse response);
+  void Finish(uint64_t id, v8::Local<v8::Context> context, v8::Local<v8::Value> parts);
+  void Fail(uint64_t id, v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
+            v8::Local<v8::Message> message);
+  void FailTerminated(uint64_t id);
+  void MaybeEnd(uint64_t id);
+  void End(uint64_t id);
+  void ArmDeadlines();
+  void OnDeadline();
+
+  // After every entry into JS: microtasks, unhandled rejections.
   void AfterJs(v8::Local<v8::Context> context);
   void ForgetUnhandled(v8::Local<v8::Promise> promise);
-  void NoteStopped(Stopped why, uint64_t budget_ms);
+  void NoteStopped(StopReason why, uint64_t budget_ms);
   void Poison();
-  void FireTimer(uint32_t id);
+  void SampleMemory();
 
-  RespondFn TakePending(const v8::FunctionCallbackInfo<v8::Value>& args);
+  // tenant_timers.cc
+  void FireTimer(uint32_t id, uint64_t owner);
+  void CancelTimersOf(RequestContext& rc);
+  void ForgetTimer(uint32_t id);
+
   static void OnFulfilled(const v8::FunctionCallbackInfo<v8::Value>& args);
   static void OnRejected(const v8::FunctionCallbackInfo<v8::Value>& args);
   static void OnPromiseReject(v8::PromiseRejectMessage message);
   static size_t OnNearHeapLimit(void* data, size_t current, size_t initial);
   static void OnTimer(uv_timer_t* handle);
 
-  const WorkerSpec& spec_;
+  const WorkerSpec spec_;  // a copy: a config reload can't pull it from under the tenant
   uv_loop_t* loop_;
   LogSink& log_;
   TenantOwner* owner_;
   TenantLimits limits_;
 
-  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
+  std::unique_ptr<WorkerIsolate> worker_isolate_;
   v8::Isolate* isolate_ = nullptr;
   std::unique_ptr<ModuleLoader> loader_;
-  v8::Global<v8::Context> context_;
-  bindings::WorkerContextHandles handles_;
   v8::Global<v8::Value> handler_;   // default export's fetch, or undefined (service worker)
   v8::Global<v8::Value> receiver_;  // the default export object
   v8::Global<v8::Object> env_;
   std::string start_error_;
   bool started_ = false;
-  Stopped stopped_ = Stopped::kNone;  // terminated for a limit: answers 503, then is replaced
-  Guard* guard_ = nullptr;            // the entry into JS running now
-  bool dispatching_ = false;
+  StopReason stopped_ = StopReason::kNone;
+  Guard* guard_ = nullptr;        // the entry into JS running now
+  uint64_t current_request_ = 0;  // the request that entry runs for (0: none)
 
-  uint64_t next_pending_id_ = 1;
-  std::unordered_map<uint64_t, Pending> pending_;
+  uint64_t next_request_id_ = 1;
+  RequestTable requests_;
+  uv_timer_t* deadline_timer_ = nullptr;  // closed (and freed) by the destructor
+  uint64_t deadline_armed_ms_ = 0;
+
   std::vector<Unhandled> unhandled_;
   std::unordered_map<uint32_t, Timer*> timers_;
-  int wait_until_pending_ = 0;
+  size_t memory_bytes_ = 0;
+  uint64_t memory_sampled_ms_ = 0;
+  uint64_t cpu_ns_ = 0;
 };
 
 }  // namespace edgerun::isolates

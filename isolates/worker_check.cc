@@ -23,7 +23,7 @@ bool CheckWorker(const WorkerSpec& spec, const TenantLimits& limits, LogSink& lo
   bool ok;
   {
     Tenant tenant(spec, &loop, log, &owner, limits);
-    ok = tenant.Start(error);
+    ok = tenant.Start(nullptr, error);
   }
   // Let handles the worker opened at top level (timers) finish closing.
   uv_run(&loop, UV_RUN_NOWAIT);

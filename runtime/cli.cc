@@ -130,9 +130,7 @@ int Check(const Options& options) {
   int failed = 0;
   for (const WorkerConfig& worker : config->workers) {
     std::string error;
-    isolates::TenantLimits limits;
-    limits.heap_limit_mb = config->memory_mb;
-    if (!isolates::CheckWorker(worker.spec, limits, Logger::Get(), &error)) {
+    if (!isolates::CheckWorker(worker.spec, TenantLimitsOf(*config), Logger::Get(), &error)) {
       std::fprintf(stderr, "error: worker \"%s\": %s\n", worker.spec.name.c_str(), error.c_str());
       ++failed;
     }

@@ -23,7 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 using simdjson::dom::element;
 
-constexpr std::string_view kRootKeys[] = {"listen", "threads", "access_log", "limits", "workers"};
+constexpr std::string_view kRootKeys[] = {"listen", "threads",  "access_log",
+                                          "limits", "isolates", "workers"};
 
 bool IsBlank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -204,6 +205,9 @@ ConfigResult ParseConfig(std::string_view json, const fs::path& file, const EnvL
       config->access_log = *flag;
     }
   }
+  if (auto isolates = object->Get("isolates")) {
+    ReadIsolates(*isolates, object->PathOf("isolates"), diag, config.get());
+  }
   if (auto limits = object->Get("limits")) {
     ReadLimits(*limits, object->PathOf("limits"), diag, config.get());
   }
@@ -236,6 +240,15 @@ EnvLookup ProcessEnv() {
     if (value == nullptr) return std::nullopt;
     return std::string(value);
   };
+}
+
+isolates::TenantLimits TenantLimitsOf(const Config& config) {
+  isolates::TenantLimits limits;
+  limits.heap_limit_mb = config.memory_mb;
+  limits.cpu_ms = config.cpu_ms;
+  limits.wall_ms = config.wall_ms;
+  limits.wait_until_ms = config.wait_until_ms;
+  return limits;
 }
 
 }  // namespace edgerun::runtime

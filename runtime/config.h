@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "isolates/tenant.h"
 #include "isolates/worker_spec.h"
 #include "runtime/http_connection.h"
 #include "runtime/listen_address.h"
@@ -32,13 +33,21 @@ struct Config {
   HttpLimits http;
   size_t max_connections = 10'000;        // process-wide; past it new connections get 503
   uint64_t shutdown_timeout_ms = 10'000;  // SIGTERM: how long in-flight requests may take
-  uint64_t cpu_ms = 50;                   // CPU time per entry into a worker's JS
-  size_t memory_mb = 128;                 // V8 heap per isolate
+  uint64_t cpu_ms = 50;                   // CPU time of a request's JS
+  size_t memory_mb = 128;                 // V8 heap per isolate (and ArrayBuffers again)
+  uint64_t wall_ms = 30'000;              // time to answer a request
+  uint64_t wait_until_ms = 30'000;        // time waitUntil() work may run after the answer
+  size_t spare_isolates = 2;              // per thread, warm and ready for a first request
+  size_t max_isolates = 1000;             // per thread; past it idle tenants are evicted (LRU)
+  size_t max_isolate_memory_mb = 4096;    // per thread, of all its tenants
   bool access_log = true;
   std::vector<WorkerConfig> workers;
 
   const WorkerConfig* FindWorker(std::string_view name) const;
 };
+
+// The limits of worker runs this config asks for.
+isolates::TenantLimits TenantLimitsOf(const Config& config);
 
 // Errors name the file, the JSON path and what was expected, one per line, e.g.
 //   config.json: $.workers[0].routes[1]: expected a string, got number

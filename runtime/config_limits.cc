@@ -12,9 +12,11 @@ constexpr uint64_t kGiB = 1024 * kMiB;
 constexpr uint64_t kDayMs = 24 * 60 * 60 * 1000;
 
 constexpr std::string_view kLimitKeys[] = {
-    "max_header_bytes",    "max_body_bytes", "header_timeout_ms",
-    "idle_timeout_ms",     "max_pipelined",  "max_connections",
-    "shutdown_timeout_ms", "cpu_ms",         "memory_mb"};
+    "max_header_bytes", "max_body_bytes",  "header_timeout_ms",   "idle_timeout_ms",
+    "max_pipelined",    "max_connections", "shutdown_timeout_ms", "cpu_ms",
+    "memory_mb",        "wall_ms",         "wait_until_ms"};
+constexpr std::string_view kIsolateKeys[] = {"spares", "max_per_thread",
+                                             "max_memory_mb_per_thread"};
 
 }  // namespace
 
@@ -38,6 +40,22 @@ void ReadLimits(simdjson::dom::element value, const std::string& json_path, Conf
   if (auto v = read("shutdown_timeout_ms", 0, kDayMs)) config->shutdown_timeout_ms = *v;
   if (auto v = read("cpu_ms", 1, 10 * 60 * 1000)) config->cpu_ms = *v;
   if (auto v = read("memory_mb", 16, 16 * 1024)) config->memory_mb = *v;
+  if (auto v = read("wall_ms", 1, kDayMs)) config->wall_ms = *v;
+  if (auto v = read("wait_until_ms", 0, kDayMs)) config->wait_until_ms = *v;
+}
+
+void ReadIsolates(simdjson::dom::element value, const std::string& json_path,
+                  ConfigDiagnostics& diag, Config* config) {
+  std::optional<ConfigObject> isolates = ConfigObject::Read(value, json_path, kIsolateKeys, diag);
+  if (!isolates) return;
+  auto read = [&](std::string_view key, uint64_t min, uint64_t max) -> std::optional<uint64_t> {
+    std::optional<simdjson::dom::element> field = isolates->Get(key);
+    return field ? ReadInteger(*field, isolates->PathOf(key), min, max, diag) : std::nullopt;
+  };
+  if (auto v = read("spares", 0, 64)) config->spare_isolates = *v;
+  if (auto v = read("max_per_thread", 1, 1'000'000)) config->max_isolates = *v;
+  if (auto v = read("max_memory_mb_per_thread", 64, 1024 * 1024))
+    config->max_isolate_memory_mb = *v;
 }
 
 }  // namespace edgerun::runtime

@@ -1,5 +1,5 @@
-// "limits": HTTP size and time limits, connection cap, shutdown grace period, worker CPU and
-// memory limits.
+// "limits": HTTP size and time limits, connection cap, shutdown grace period, the limits of a
+// worker's runs (CPU, memory, wall clock, waitUntil grace); "isolates": the per-thread pool.
 #pragma once
 
 #include <simdjson.h>
@@ -14,5 +14,7 @@ namespace edgerun::runtime {
 // Overwrites the defaults in *config with the keys present; reports the wrong ones.
 void ReadLimits(simdjson::dom::element value, const std::string& json_path, ConfigDiagnostics& diag,
                 Config* config);
+void ReadIsolates(simdjson::dom::element value, const std::string& json_path,
+                  ConfigDiagnostics& diag, Config* config);
 
 }  // namespace edgerun::runtime

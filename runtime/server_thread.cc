@@ -13,6 +13,15 @@ namespace {
 constexpr int kBacklog = 1024;
 constexpr uint64_t kDrainPollMs = 20;
 
+isolates::PoolOptions PoolOptionsOf(const Config& config) {
+  isolates::PoolOptions options;
+  options.limits = TenantLimitsOf(config);
+  options.spares = config.spare_isolates;
+  options.max_isolates = config.max_isolates;
+  options.max_memory_mb = config.max_isolate_memory_mb;
+  return options;
+}
+
 // The host to put in request.url: the Host header if there was one, else the listen address.
 std::string_view UrlHost(const HttpRequest& request, const std::string& fallback) {
   return request.host.empty() ? std::string_view(fallback) : std::string_view(request.host);
@@ -80,10 +89,7 @@ void ServerThread::Run() {
   uv_timer_init(&loop_, &drain_timer_);
   drain_timer_.data = this;
 
-  isolates::TenantLimits limits;
-  limits.cpu_ms = config_.cpu_ms;
-  limits.heap_limit_mb = config_.memory_mb;
-  pool_ = std::make_unique<isolates::IsolatePool>(&loop_, Logger::Get(), limits);
+  pool_ = std::make_unique<isolates::IsolatePool>(&loop_, Logger::Get(), PoolOptionsOf(config_));
 
   for (size_t i = 0; i < fds_.size(); ++i) {
     auto listener = std::make_unique<Listener>();

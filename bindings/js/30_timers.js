@@ -26,10 +26,13 @@
     if (timers.delete(id)) timerStop(id);
   }
 
-  internal.fireTimer = function (id) {
+  // fireTimer(id, dropped): run the callback, or forget it (the host cancelled the timer because
+  // the request that started it ended).
+  internal.fireTimer = function (id, dropped) {
     const timer = timers.get(id);
     if (timer === undefined) return;
-    if (!timer.repeat) timers.delete(id);
+    if (!timer.repeat || dropped) timers.delete(id);
+    if (dropped) return;
     ReflectApply(timer.callback, global, timer.args);
   };
 

@@ -5,15 +5,21 @@
   const {waitUntilDelta} = internal;
 
   class ExecutionContext {
+    #request;
+    constructor(request) {
+      this.#request = request;
+    }
     waitUntil(promise) {
-      waitUntilDelta(1);
-      PromisePrototypeThen(PromiseResolve(promise), () => waitUntilDelta(-1), (error) => {
-        waitUntilDelta(-1);
+      const request = this.#request;
+      waitUntilDelta(request, 1);
+      PromisePrototypeThen(PromiseResolve(promise), () => waitUntilDelta(request, -1), (error) => {
+        waitUntilDelta(request, -1);
         internal.reportError(error);
       });
     }
     passThroughOnException() {}
   }
   internal.setToStringTag(ExecutionContext, 'ExecutionContext');
-  internal.newExecutionContext = () => new ExecutionContext();
+  // `request` is the runtime's id for the request: waitUntil() work is tracked per request.
+  internal.newExecutionContext = (request) => new ExecutionContext(request);
 });

@@ -4,9 +4,9 @@
   const {ReflectApply, PromiseResolve, PromisePrototypeThen} = internal.primordials;
   const {newIncomingRequest, newExecutionContext, dispatchFetchEvent, responseParts} = internal;
 
-  internal.dispatch = function dispatch(handler, receiver, method, url, headers, body, env) {
+  internal.dispatch = function dispatch(handler, receiver, method, url, headers, body, env, id) {
     const request = newIncomingRequest(method, url, headers, body);
-    const ctx = newExecutionContext();
+    const ctx = newExecutionContext(id);
     const result = handler === undefined ? dispatchFetchEvent(request, ctx)
                                          : ReflectApply(handler, receiver, [request, env, ctx]);
     if (result !== null && typeof result === 'object' && typeof result.then === 'function') {

@@ -152,7 +152,7 @@ TEST_F(ServerTest, EndlessLoopIsStoppedAndTheThreadServesOthers) {
   auto spun = spin.get();
   ASSERT_TRUE(spun);
   EXPECT_EQ(spun->status, 503);
-  EXPECT_EQ(spun->body, "The worker exceeded its CPU time limit.\n");
+  EXPECT_EQ(spun->body, "The worker exceeded its CPU time limit (limits.cpu_ms = 300).\n");
   EXPECT_TRUE(server->WaitForLog("[spinner] the worker used more than 300 ms of CPU time", 5s))
       << server->log();
 }

@@ -60,7 +60,7 @@ class TestWorker final : public isolates::TenantOwner {
     spec_.vars = std::move(vars);
     uv_loop_init(&loop_);
     tenant_ = std::make_unique<isolates::Tenant>(spec_, &loop_, log_, this, limits);
-    started_ = tenant_->Start(&start_error_);
+    started_ = tenant_->Start(nullptr, &start_error_);
   }
 
   TestWorker(const TestWorker&) = delete;

@@ -1,0 +1,39 @@
+// A V8 isolate with a worker context deserialized from the startup snapshot, not yet bound to a
+// worker. The isolate pool keeps a few of these per thread as warm spares, so a worker's first
+// request only has to load the worker's own code; a Tenant adopts one to run its worker in.
+#pragma once
+
+#include <v8.h>
+
+#include <memory>
+#include <string>
+
+#include "bindings/worker_context.h"
+#include "isolates/counting_allocator.h"
+
+namespace edgerun::isolates {
+
+class WorkerIsolate {
+ public:
+  // `heap_limit_mb` bounds the V8 heap; ArrayBuffer memory gets the same budget again.
+  static std::unique_ptr<WorkerIsolate> Create(size_t heap_limit_mb, std::string* error);
+  ~WorkerIsolate();  // drops the handles and disposes the isolate
+  WorkerIsolate(const WorkerIsolate&) = delete;
+  WorkerIsolate& operator=(const WorkerIsolate&) = delete;
+
+  v8::Isolate* isolate() const { return isolate_; }
+  v8::Local<v8::Context> context() const { return context_.Get(isolate_); }
+  bindings::WorkerContextHandles& handles() { return handles_; }
+  CountingAllocator& allocator() { return *allocator_; }
+  // V8 heap (physical) plus ArrayBuffer memory, in bytes.
+  size_t MemoryBytes() const;
+
+ private:
+  WorkerIsolate() = default;
+  std::unique_ptr<CountingAllocator> allocator_;
+  v8::Isolate* isolate_ = nullptr;
+  v8::Global<v8::Context> context_;
+  bindings::WorkerContextHandles handles_;
+};
+
+}  // namespace edgerun::isolates
