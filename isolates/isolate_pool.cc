@@ -27,7 +27,7 @@ IsolatePool::IsolatePool(uv_loop_t* loop, LogSink& log, PoolOptions options)
   uv_async_init(loop_, wake_async_,
                 [](uv_async_t* h) { static_cast<IsolatePool*>(h->data)->OnWake(); });
   wake_async_->data = this;
-  // None of the pool's handles keeps the loop alive on its own.
+  // Wake-ups and sweeps don't keep the loop alive on their own.
   uv_unref(reinterpret_cast<uv_handle_t*>(wake_async_));
   delay_timer_ = new uv_timer_t;
   uv_timer_init(loop_, delay_timer_);
@@ -35,8 +35,8 @@ IsolatePool::IsolatePool(uv_loop_t* loop, LogSink& log, PoolOptions options)
   uv_unref(reinterpret_cast<uv_handle_t*>(delay_timer_));
   refill_idle_ = new uv_idle_t;
   uv_idle_init(loop_, refill_idle_);
+  // Refilling spares is work: it keeps the loop alive until done (Close() stops it).
   refill_idle_->data = this;
-  uv_unref(reinterpret_cast<uv_handle_t*>(refill_idle_));
   sweep_check_ = new uv_check_t;
   uv_check_init(loop_, sweep_check_);
   sweep_check_->data = this;

@@ -285,5 +285,104 @@ TEST(Tenant, WaitingOnTimersUsesNoCpuBudget) {
   EXPECT_EQ(r->body, "patient");
 }
 
+isolates::TenantLimits LimitsWithTimes(uint64_t cpu_ms, uint64_t wall_ms, uint64_t wait_until_ms) {
+  isolates::TenantLimits limits;
+  limits.cpu_ms = cpu_ms;
+  limits.wall_ms = wall_ms;
+  limits.wait_until_ms = wait_until_ms;
+  return limits;
+}
+
+TEST(Tenant, CpuIsChargedAcrossEveryRunOfARequest) {
+  // Each run of JS stays under the 60 ms budget; together they exceed it.
+  TestWorker w(
+      Files{{"index.js",
+             "function spin(ms) { const end = Date.now() + ms; while (Date.now() < end) {} }\n"
+             "export default { async fetch() {\n"
+             "  for (let i = 0; i < 4; i++) {\n"
+             "    spin(25);\n"
+             "    await new Promise(r => setTimeout(r, 5));\n"
+             "  }\n"
+             "  return new Response('finished');\n"
+             "} };"}},
+      "index.js", isolates::ScriptFormat::kAuto, {}, LimitsWithTimes(60, 30000, 30000));
+  ASSERT_TRUE(w.started()) << w.start_error();
+  auto r = w.Get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503) << r->body;
+  EXPECT_NE(r->body.find("limits.cpu_ms = 60"), std::string::npos) << r->body;
+}
+
+TEST(Tenant, RequestsDoNotShareACpuBudget) {
+  // 20 ms per request, many requests: each has its own 60 ms.
+  TestWorker w(
+      Files{{"index.js",
+             "function spin(ms) { const end = Date.now() + ms; while (Date.now() < end) {} }\n"
+             "export default { fetch() { spin(20); return new Response('ok'); } };"}},
+      "index.js", isolates::ScriptFormat::kAuto, {}, LimitsWithTimes(60, 30000, 30000));
+  ASSERT_TRUE(w.started()) << w.start_error();
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(w.Get("/")->status, 200) << i;
+  // Charged, though how much CPU a 20 ms wall-clock spin gets depends on the machine's load.
+  EXPECT_GT(w.tenant().cpu_ns(), 0u);
+}
+
+TEST(Tenant, NoAnswerWithinWallLimitIs504) {
+  TestWorker w(Files{{"index.js", "export default { fetch() { return new Promise(() => {}); } };"}},
+               "index.js", isolates::ScriptFormat::kAuto, {}, LimitsWithTimes(50, 150, 30000));
+  ASSERT_TRUE(w.started()) << w.start_error();
+  auto start = std::chrono::steady_clock::now();
+  auto r = w.Get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 504);
+  EXPECT_NE(r->body.find("limits.wall_ms = 150"), std::string::npos) << r->body;
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(140));
+  EXPECT_EQ(w.tenant().busy(), 0u);
+  // The isolate is fine: nothing was running.
+  EXPECT_FALSE(w.retired());
+}
+
+TEST(Tenant, WaitUntilWorkIsAbandonedAfterTheGracePeriod) {
+  TestWorker w(Files{{"index.js",
+                      "export default { fetch(req, env, ctx) {\n"
+                      "  ctx.waitUntil(new Promise(() => {}));\n"
+                      "  return new Response('sent');\n"
+                      "} };"}},
+               "index.js", isolates::ScriptFormat::kAuto, {}, LimitsWithTimes(50, 30000, 100));
+  ASSERT_TRUE(w.started()) << w.start_error();
+  EXPECT_EQ(w.Get("/")->body, "sent");
+  EXPECT_EQ(w.tenant().busy(), 1u);
+  w.RunUntil([&] { return w.tenant().busy() == 0; }, 2000);
+  EXPECT_EQ(w.tenant().busy(), 0u);
+  EXPECT_NE(w.log().All().find("waitUntil() work still pending 100 ms after the answer"),
+            std::string::npos)
+      << w.log().All();
+}
+
+TEST(Tenant, TimersEndWithTheirRequest) {
+  TestWorker w(Files{{"index.js",
+                      "export default { fetch(req) {\n"
+                      "  setTimeout(() => console.log('too late'), 30);\n"
+                      "  return new Response('done');\n"
+                      "} };"}});
+  ASSERT_TRUE(w.started()) << w.start_error();
+  EXPECT_EQ(w.Get("/")->body, "done");
+  bool never = false;
+  w.RunUntil([&] { return never; }, 100);
+  EXPECT_EQ(w.log().All().find("too late"), std::string::npos) << w.log().All();
+}
+
+TEST(Tenant, ArrayBufferMemoryHasABudget) {
+  TestWorker w(
+      Files{{"index.js",
+             "export default { fetch() {\n"
+             "  try { new ArrayBuffer(64 * 1024 * 1024); return new Response('allocated'); }\n"
+             "  catch (e) { return new Response(e.name); }\n"
+             "} };"}},
+      "index.js", isolates::ScriptFormat::kAuto, {}, Limits(32, 1000));
+  ASSERT_TRUE(w.started()) << w.start_error();
+  EXPECT_EQ(w.Get("/")->body, "RangeError");
+}
+
 }  // namespace
 }  // namespace edgerun::testing
