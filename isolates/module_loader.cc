@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "bindings/v8_util.h"
+#include "isolates/code_cache.h"
 
 namespace edgerun::isolates {
 namespace fs = std::filesystem;
@@ -113,9 +114,12 @@ v8::MaybeLocal<v8::Module> ModuleLoader::CompileGraph(v8::Local<v8::Context> con
   }
   v8::ScriptOrigin origin(isolate, Utf8String(isolate, key), 0, 0, false, -1, {}, false, false,
                           /*is_module=*/true);
-  v8::ScriptCompiler::Source source(Utf8String(isolate, text), origin);
   v8::Local<v8::Module> module;
-  if (!v8::ScriptCompiler::CompileModule(isolate, &source).ToLocal(&module)) return {};
+  if (!CodeCache::Get()
+           .CompileModule(isolate, Utf8String(isolate, text), text, origin)
+           .ToLocal(&module)) {
+    return {};
+  }
   by_path_.emplace(key, v8::Global<v8::Module>(isolate, module));
   path_by_hash_.emplace(module->GetIdentityHash(), key);
 

@@ -1,6 +1,7 @@
 // Loading a worker's code into its isolate: module workers (with their imports) and
 // service-worker scripts, and building `env`.
 #include "bindings/v8_util.h"
+#include "isolates/code_cache.h"
 #include "isolates/js_error.h"
 #include "isolates/tenant.h"
 
@@ -108,7 +109,9 @@ bool Tenant::LoadServiceWorker(v8::Local<v8::Context> context, const std::string
   v8::TryCatch try_catch(isolate_);
   v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, spec_.main.string()));
   v8::Local<v8::Script> script;
-  if (!v8::Script::Compile(context, Utf8String(isolate_, source), &origin).ToLocal(&script) ||
+  if (!CodeCache::Get()
+           .CompileScript(context, Utf8String(isolate_, source), source, origin)
+           .ToLocal(&script) ||
       script->Run(context).IsEmpty()) {
     *error = FormatCompileError(isolate_, context, try_catch);
     return false;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "isolates/code_cache.h"
 #include "isolates/v8_platform.h"
 #include "isolates/worker_check.h"
 #include "runtime/config.h"
@@ -160,6 +161,7 @@ int Serve(const Options& options) {
     }
   }
   isolates::V8Platform::Initialize();
+  if (!config->code_cache_dir.empty()) isolates::CodeCache::Get().SetDirectory(config->code_cache_dir);
   Server server(config);
   std::string error;
   if (!server.Bind(&error)) {

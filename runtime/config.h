@@ -40,6 +40,7 @@ struct Config {
   size_t spare_isolates = 2;              // per thread, warm and ready for a first request
   size_t max_isolates = 1000;             // per thread; past it idle tenants are evicted (LRU)
   size_t max_isolate_memory_mb = 4096;    // per thread, of all its tenants
+  std::filesystem::path code_cache_dir;   // compiled worker code kept here too ("": memory only)
   bool access_log = true;
   std::vector<WorkerConfig> workers;
 

@@ -16,7 +16,7 @@ constexpr std::string_view kLimitKeys[] = {
     "max_pipelined",    "max_connections", "shutdown_timeout_ms", "cpu_ms",
     "memory_mb",        "wall_ms",         "wait_until_ms"};
 constexpr std::string_view kIsolateKeys[] = {"spares", "max_per_thread",
-                                             "max_memory_mb_per_thread"};
+                                             "max_memory_mb_per_thread", "code_cache_dir"};
 
 }  // namespace
 
@@ -56,6 +56,16 @@ void ReadIsolates(simdjson::dom::element value, const std::string& json_path,
   if (auto v = read("max_per_thread", 1, 1'000'000)) config->max_isolates = *v;
   if (auto v = read("max_memory_mb_per_thread", 64, 1024 * 1024))
     config->max_isolate_memory_mb = *v;
+  if (auto dir = isolates->Get("code_cache_dir")) {
+    std::string path = isolates->PathOf("code_cache_dir");
+    if (auto text = ReadString(*dir, path, diag, "a directory path")) {
+      if (text->empty()) {
+        diag.Error(path, "code_cache_dir is empty; leave it out to keep the cache in memory only");
+      } else {
+        config->code_cache_dir = (config->path.parent_path() / *text).lexically_normal();
+      }
+    }
+  }
 }
 
 }  // namespace edgerun::runtime
