@@ -205,6 +205,17 @@ void IsolatePool::RefillSpare() {
   spares_.push_back(std::move(spare));
 }
 
+void IsolatePool::SetOptions(const PoolOptions& options) {
+  if (options.limits.heap_limit_mb != options_.limits.heap_limit_mb) spares_.clear();
+  options_ = options;
+  if (spares_.size() < options_.spares) {
+    uv_idle_start(refill_idle_,
+                  [](uv_idle_t* h) { static_cast<IsolatePool*>(h->data)->RefillSpare(); });
+  }
+  budget_warned_ = false;
+  EnforceBudget();
+}
+
 size_t IsolatePool::busy() const {
   size_t n = 0;
   for (const auto& [name, entry] : tenants_)

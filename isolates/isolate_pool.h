@@ -61,6 +61,10 @@ class IsolatePool final : public TenantOwner {
   // fresh tenant with the new spec); they finish their open requests and are disposed.
   void Replace(const std::vector<std::string>& worker_names);
 
+  // New options (config reload): tenants created from now on use them; spares made for another
+  // heap limit are dropped.
+  void SetOptions(const PoolOptions& options);
+
   // Open requests (unanswered, or with waitUntil() work left) over all tenants.
   size_t busy() const;
   PoolStats stats() const;

@@ -8,6 +8,7 @@
 
 #include "bindings/v8_util.h"
 #include "isolates/code_cache.h"
+#include "isolates/source_files.h"
 
 namespace edgerun::isolates {
 namespace fs = std::filesystem;
@@ -31,7 +32,8 @@ bool IsRegularFile(const fs::path& p) {
 
 }  // namespace
 
-ModuleLoader::ModuleLoader(fs::path root) : root_(std::move(root)) {}
+ModuleLoader::ModuleLoader(fs::path root, std::string worker)
+    : root_(std::move(root)), worker_(std::move(worker)) {}
 ModuleLoader::~ModuleLoader() {
   Clear();
 }
@@ -112,6 +114,7 @@ v8::MaybeLocal<v8::Module> ModuleLoader::CompileGraph(v8::Local<v8::Context> con
     ThrowError(isolate, error);
     return {};
   }
+  SourceFiles::Get().Record(worker_, file, text);
   v8::ScriptOrigin origin(isolate, Utf8String(isolate, key), 0, 0, false, -1, {}, false, false,
                           /*is_module=*/true);
   v8::Local<v8::Module> module;

@@ -17,7 +17,8 @@ class ModuleLoader {
   // Isolate data slot that points at the loader (the resolve callbacks find it there).
   static constexpr uint32_t kIsolateSlot = 1;
 
-  explicit ModuleLoader(std::filesystem::path root);
+  // `worker` names the worker in SourceFiles (which files a reload must check).
+  ModuleLoader(std::filesystem::path root, std::string worker);
   ~ModuleLoader();
 
   // Compiles `file` (absolute) and everything it imports statically, and instantiates it.
@@ -55,6 +56,7 @@ class ModuleLoader {
                                  v8::Local<v8::Object> meta);
 
   std::filesystem::path root_;
+  std::string worker_;
   v8::Isolate* isolate_ = nullptr;
   std::map<std::string, v8::Global<v8::Module>> by_path_;
   std::unordered_multimap<int, std::string> path_by_hash_;  // Module::GetIdentityHash -> path

@@ -76,7 +76,7 @@ bool Tenant::Start(std::unique_ptr<WorkerIsolate> isolate, std::string* error) {
   isolate_->AddNearHeapLimitCallback(OnNearHeapLimit, this);
   isolate_->SetCaptureStackTraceForUncaughtExceptions(true, 20);
   V8Platform::SetWaker(isolate_, this);
-  loader_ = std::make_unique<ModuleLoader>(spec_.main.parent_path());
+  loader_ = std::make_unique<ModuleLoader>(spec_.main.parent_path(), spec_.name);
   loader_->Attach(isolate_);
   deadline_timer_ = new uv_timer_t;
   uv_timer_init(loop_, deadline_timer_);

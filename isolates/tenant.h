@@ -32,6 +32,7 @@ struct TenantLimits {
   uint64_t startup_cpu_ms = 1000;   // CPU time for loading the worker (its top-level code)
   uint64_t wall_ms = 30'000;        // time to answer a request: 504
   uint64_t wait_until_ms = 30'000;  // time ctx.waitUntil() work may run after the answer
+  bool operator==(const TenantLimits&) const = default;
 };
 
 // Why a tenant stopped running JS for good.

@@ -3,6 +3,7 @@
 #include "bindings/v8_util.h"
 #include "isolates/code_cache.h"
 #include "isolates/js_error.h"
+#include "isolates/source_files.h"
 #include "isolates/tenant.h"
 
 namespace edgerun::isolates {
@@ -106,6 +107,7 @@ bool Tenant::LoadModule(v8::Local<v8::Context> context, v8::Local<v8::Module> mo
 
 bool Tenant::LoadServiceWorker(v8::Local<v8::Context> context, const std::string& source,
                                std::string* error) {
+  SourceFiles::Get().Record(spec_.name, spec_.main, source);
   v8::TryCatch try_catch(isolate_);
   v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, spec_.main.string()));
   v8::Local<v8::Script> script;

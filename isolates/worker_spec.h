@@ -19,6 +19,7 @@ struct EnvBinding {
   std::string name;
   Kind kind = Kind::kString;
   std::string value;  // the string itself, or minified JSON text for kJson
+  bool operator==(const EnvBinding&) const = default;
 };
 
 struct WorkerSpec {
@@ -28,6 +29,7 @@ struct WorkerSpec {
   std::vector<EnvBinding> vars;     // env.NAME from "vars"
   std::vector<EnvBinding> secrets;  // env.NAME from "secrets" (values resolved; never logged)
   std::string compatibility_date;   // "YYYY-MM-DD" or empty
+  bool operator==(const WorkerSpec&) const = default;
 };
 
 }  // namespace edgerun::isolates

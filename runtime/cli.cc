@@ -22,13 +22,16 @@ constexpr const char* kUsage =
     " - a multi-tenant edge worker runtime\n"
     "\n"
     "Usage:\n"
-    "  edgerun serve --config FILE [--listen ADDR:PORT]... [--threads N] [--log-level LEVEL]\n"
+    "  edgerun serve --config FILE [--listen ADDR:PORT]... [--threads N] [--watch]\n"
+    "                [--log-level LEVEL]\n"
     "  edgerun check --config FILE\n"
     "  edgerun --version\n"
     "  edgerun --help\n"
     "\n"
     "Commands:\n"
-    "  serve   Serve the workers of FILE over HTTP until SIGINT/SIGTERM (graceful shutdown).\n"
+    "  serve   Serve the workers of FILE over HTTP until SIGINT/SIGTERM (graceful shutdown);\n"
+    "          SIGHUP reloads FILE (changed workers get new isolates, in-flight requests\n"
+    "          finish on the old ones; a broken config is rejected and the old one kept).\n"
     "  check   Validate FILE and load every worker (compile, run top-level code); exit 1 on\n"
     "          any error, printing file:line:column for syntax errors.\n"
     "\n"
@@ -37,6 +40,8 @@ constexpr const char* kUsage =
     "  --listen ADDR:PORT  listen here instead of the config's \"listen\" (repeatable);\n"
     "                      requests are routed by the workers' \"routes\"\n"
     "  --threads N         event-loop threads (default: config \"threads\", else one per core)\n"
+    "  --watch             reload when the config or a worker's files change (development);\n"
+    "                      SIGHUP reloads too\n"
     "  --log-level LEVEL   debug | info | warn | error (default: info)\n";
 
 struct Options {
@@ -44,6 +49,7 @@ struct Options {
   std::string config;
   std::vector<std::string> listen;
   unsigned threads = 0;
+  bool watch = false;
   LogLevel log_level = LogLevel::kInfo;
 };
 
@@ -96,6 +102,8 @@ int Parse(int argc, char** argv, Options* options) {
         return UsageError("--threads needs a number from 1 to 256, got '" + value + "'");
       }
       options->threads = static_cast<unsigned>(n);
+    } else if (arg == "--watch" && options->command == "serve") {
+      options->watch = true;
     } else if (take_value("--log-level")) {
       if (!Logger::ParseLevel(value, &options->log_level)) {
         return UsageError("--log-level must be debug, info, warn or error, got '" + value + "'");
@@ -149,20 +157,22 @@ int Check(const Options& options) {
 int Serve(const Options& options) {
   std::shared_ptr<const Config> loaded = Load(options);
   if (!loaded) return 1;
-  auto config = std::make_shared<Config>(*loaded);
-  if (options.threads != 0) config->threads = options.threads;
-  if (!options.listen.empty()) {
-    config->listen.clear();
-    for (const std::string& text : options.listen) {
-      std::string error;
-      std::optional<ListenAddress> address = ParseListenAddress(text, &error);
-      if (!address) return UsageError("--listen " + text + ": " + error);
-      config->listen.push_back({*address, ""});
-    }
+  ServeOverrides overrides;
+  overrides.threads = options.threads;
+  overrides.watch = options.watch;
+  for (const std::string& text : options.listen) {
+    std::string error;
+    std::optional<ListenAddress> address = ParseListenAddress(text, &error);
+    if (!address) return UsageError("--listen " + text + ": " + error);
+    overrides.listen.push_back(*address);
   }
+  auto config = std::make_shared<Config>(*loaded);
+  ApplyOverrides(overrides, config.get());
   isolates::V8Platform::Initialize();
-  if (!config->code_cache_dir.empty()) isolates::CodeCache::Get().SetDirectory(config->code_cache_dir);
-  Server server(config);
+  if (!config->code_cache_dir.empty()) {
+    isolates::CodeCache::Get().SetDirectory(config->code_cache_dir);
+  }
+  Server server(config, overrides);
   std::string error;
   if (!server.Bind(&error)) {
     Logger::Get().Log(LogLevel::kError, "server", error);

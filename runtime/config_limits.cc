@@ -15,8 +15,8 @@ constexpr std::string_view kLimitKeys[] = {
     "max_header_bytes", "max_body_bytes",  "header_timeout_ms",   "idle_timeout_ms",
     "max_pipelined",    "max_connections", "shutdown_timeout_ms", "cpu_ms",
     "memory_mb",        "wall_ms",         "wait_until_ms"};
-constexpr std::string_view kIsolateKeys[] = {"spares", "max_per_thread",
-                                             "max_memory_mb_per_thread", "code_cache_dir"};
+constexpr std::string_view kIsolateKeys[] = {"spares", "max_per_thread", "max_memory_mb_per_thread",
+                                             "code_cache_dir"};
 
 }  // namespace
 

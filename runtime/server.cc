@@ -3,28 +3,136 @@
 #include <signal.h>
 #include <uv.h>
 
+#include <set>
+
+#include "isolates/code_cache.h"
+#include "isolates/source_files.h"
+#include "runtime/config_watcher.h"
 #include "runtime/log.h"
 #include "runtime/server_thread.h"
 
 namespace edgerun::runtime {
+namespace {
 
-Server::Server(std::shared_ptr<const Config> config) : config_(std::move(config)) {}
+std::string Join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names)
+    out += (out.empty() ? "" : ", ") + name;
+  return out.empty() ? "none" : out;
+}
+
+bool SameListen(const Config& a, const Config& b) {
+  if (a.listen.size() != b.listen.size()) return false;
+  for (size_t i = 0; i < a.listen.size(); ++i) {
+    if (a.listen[i].address.ToString() != b.listen[i].address.ToString() ||
+        a.listen[i].worker != b.listen[i].worker) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void ApplyOverrides(const ServeOverrides& overrides, Config* config) {
+  if (overrides.threads != 0) config->threads = overrides.threads;
+  if (!overrides.listen.empty()) {
+    config->listen.clear();
+    for (const ListenAddress& address : overrides.listen)
+      config->listen.push_back({address, ""});
+  }
+}
+
+std::shared_ptr<const Router> BuildRouter(const Config& config) {
+  auto router = std::make_shared<Router>();
+  for (size_t i = 0; i < config.workers.size(); ++i) {
+    for (const std::string& pattern : config.workers[i].routes)
+      router->Add(pattern, i);
+  }
+  return router;
+}
+
+Server::Server(std::shared_ptr<const Config> config, ServeOverrides overrides)
+    : config_(std::move(config)), overrides_(std::move(overrides)) {}
 
 Server::~Server() = default;
 
 bool Server::Bind(std::string* error) {
   threads_ = config_->threads != 0 ? config_->threads : uv_available_parallelism();
   if (threads_ == 0) threads_ = 1;
-  for (size_t i = 0; i < config_->workers.size(); ++i) {
-    for (const std::string& pattern : config_->workers[i].routes)
-      router_.Add(pattern, i);
-  }
+  router_ = BuildRouter(*config_);
   for (const ListenConfig& listen : config_->listen) {
     auto sockets = std::make_unique<ListenerSockets>();
     if (!sockets->Bind(listen.address, threads_, error)) return false;
     sockets_.push_back(std::move(sockets));
   }
   return true;
+}
+
+void Server::Reload(const std::string& why) {
+  ConfigResult result = LoadConfig(config_->path, ProcessEnv());
+  for (const std::string& warning : result.warnings) {
+    Logger::Get().Log(LogLevel::kWarn, "server", warning);
+  }
+  if (!result.ok()) {
+    Logger::Get().Log(
+        LogLevel::kError, "server",
+        "reload (" + why + ") rejected; still serving the previous config:\n" + result.ErrorText());
+    return;
+  }
+  auto fresh = std::make_shared<Config>(*result.config);
+  ApplyOverrides(overrides_, fresh.get());
+  if (!SameListen(*fresh, *config_) || fresh->threads != config_->threads) {
+    Logger::Get().Log(LogLevel::kWarn, "server",
+                      "reload (" + why +
+                          "): \"listen\" and \"threads\" changes need a restart; keeping the "
+                          "current sockets and threads");
+    fresh->listen = config_->listen;
+    fresh->threads = config_->threads;
+  }
+
+  // Which tenants must go: workers removed, workers whose entry or files changed, or all of
+  // them when the limits their isolates were made with changed.
+  bool limits_changed = !(TenantLimitsOf(*fresh) == TenantLimitsOf(*config_));
+  std::vector<std::string> replaced, added, removed;
+  for (const WorkerConfig& old : config_->workers) {
+    const WorkerConfig* now = fresh->FindWorker(old.spec.name);
+    if (now == nullptr) {
+      removed.push_back(old.spec.name);
+    } else if (limits_changed || !(now->spec == old.spec) ||
+               isolates::SourceFiles::Get().Changed(old.spec.name)) {
+      replaced.push_back(old.spec.name);
+    }
+  }
+  for (const WorkerConfig& now : fresh->workers) {
+    if (config_->FindWorker(now.spec.name) == nullptr) added.push_back(now.spec.name);
+  }
+  std::vector<std::string> gone = replaced;
+  gone.insert(gone.end(), removed.begin(), removed.end());
+  for (const std::string& name : gone)
+    isolates::SourceFiles::Get().Forget(name);
+  if (fresh->code_cache_dir != config_->code_cache_dir) {
+    isolates::CodeCache::Get().SetDirectory(fresh->code_cache_dir);
+  }
+
+  config_ = fresh;
+  router_ = BuildRouter(*config_);
+  for (auto& thread : loop_threads_)
+    thread->Reload(config_, router_, gone);
+  Logger::Get().Log(LogLevel::kInfo, "server",
+                    "reloaded config (" + why + "): " + std::to_string(config_->workers.size()) +
+                        (config_->workers.size() == 1 ? " worker" : " workers") + "; replaced: " +
+                        Join(replaced) + "; added: " + Join(added) + "; removed: " + Join(removed));
+  if (watcher_) WatchFiles();
+}
+
+void Server::WatchFiles() {
+  std::set<std::filesystem::path> dirs = {config_->path.parent_path()};
+  for (const WorkerConfig& worker : config_->workers)
+    dirs.insert(worker.spec.main.parent_path());
+  for (const std::filesystem::path& dir : watcher_->Watch(dirs)) {
+    Logger::Get().Log(LogLevel::kWarn, "server", "--watch: cannot watch " + dir.string());
+  }
 }
 
 int Server::Run() {
@@ -35,9 +143,8 @@ int Server::Run() {
   uv_loop_init(&loop);
   struct MainState {
     Server* server = nullptr;
-    unsigned exited = 0;
     bool stopping = false;
-    uv_signal_t sigint, sigterm;
+    uv_signal_t sigint, sigterm, sighup;
     uv_timer_t force_timer;
     uv_async_t thread_exit;
   } state;
@@ -46,16 +153,15 @@ int Server::Run() {
   uv_async_init(&loop, &state.thread_exit, [](uv_async_t* h) {
     auto* s = static_cast<MainState*>(h->data);
     // Coalesced: count the threads that are really done.
-    unsigned done = 0;
-    for (auto& t : s->server->loop_threads_)
-      done += t->exited() ? 1 : 0;
-    s->exited = done;
-    if (done == s->server->loop_threads_.size()) {
-      uv_close(reinterpret_cast<uv_handle_t*>(&s->thread_exit), nullptr);
-      uv_close(reinterpret_cast<uv_handle_t*>(&s->sigint), nullptr);
-      uv_close(reinterpret_cast<uv_handle_t*>(&s->sigterm), nullptr);
-      uv_close(reinterpret_cast<uv_handle_t*>(&s->force_timer), nullptr);
+    for (auto& t : s->server->loop_threads_) {
+      if (!t->exited()) return;
     }
+    if (s->server->watcher_) s->server->watcher_->Close();
+    uv_close(reinterpret_cast<uv_handle_t*>(&s->thread_exit), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&s->sigint), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&s->sigterm), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&s->sighup), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&s->force_timer), nullptr);
   });
   state.thread_exit.data = &state;
 
@@ -72,6 +178,10 @@ int Server::Run() {
   auto on_signal = [](uv_signal_t* h, int signum) {
     auto* s = static_cast<MainState*>(h->data);
     Server* server = s->server;
+    if (signum == SIGHUP) {
+      if (!s->stopping) server->Reload("SIGHUP");
+      return;
+    }
     if (!s->stopping) {
       s->stopping = true;
       Logger::Get().Log(LogLevel::kInfo, "server",
@@ -96,11 +206,17 @@ int Server::Run() {
         t->Stop(/*graceful=*/false);
     }
   };
-  uv_signal_init(&loop, &state.sigint);
-  uv_signal_init(&loop, &state.sigterm);
-  state.sigint.data = state.sigterm.data = &state;
-  uv_signal_start(&state.sigint, on_signal, SIGINT);
-  uv_signal_start(&state.sigterm, on_signal, SIGTERM);
+  for (auto [handle, signum] :
+       {std::pair{&state.sigint, SIGINT}, std::pair{&state.sigterm, SIGTERM},
+        std::pair{&state.sighup, SIGHUP}}) {
+    uv_signal_init(&loop, handle);
+    handle->data = &state;
+    uv_signal_start(handle, on_signal, signum);
+  }
+  if (overrides_.watch) {
+    watcher_ = std::make_unique<ConfigWatcher>(&loop, [this] { Reload("files changed"); });
+    WatchFiles();
+  }
 
   for (auto& t : loop_threads_)
     t->Start();
@@ -110,15 +226,17 @@ int Server::Run() {
                           std::to_string(threads_) + (threads_ == 1 ? " thread" : " threads") +
                           ")");
   }
-  Logger::Get().Log(LogLevel::kInfo, "server",
-                    "ready: edgerun " EDGERUN_VERSION " serving " +
-                        std::to_string(config_->workers.size()) +
-                        (config_->workers.size() == 1 ? " worker from " : " workers from ") +
-                        config_->path.string());
+  Logger::Get().Log(
+      LogLevel::kInfo, "server",
+      "ready: edgerun " EDGERUN_VERSION " serving " + std::to_string(config_->workers.size()) +
+          (config_->workers.size() == 1 ? " worker from " : " workers from ") +
+          config_->path.string() + (overrides_.watch ? " (watching for changes)" : ""));
 
   uv_run(&loop, UV_RUN_DEFAULT);
   for (auto& t : loop_threads_)
     t->Join();
+  watcher_.reset();
+  uv_run(&loop, UV_RUN_NOWAIT);
   uv_loop_close(&loop);
   Logger::Get().Log(LogLevel::kInfo, "server", "stopped");
   return 0;

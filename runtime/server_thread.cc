@@ -41,7 +41,7 @@ struct ServerThread::Listener final : public RequestHandler {
     thread->Dispatch(*this, std::move(exchange));
   }
   void OnResponseSent(const HttpExchange& exchange, int status, uint64_t body_bytes) override {
-    if (!thread->config_.access_log) return;
+    if (!thread->config_->access_log) return;
     const HttpRequest& request = exchange.request();
     Logger::Get().Access(exchange.worker, request.method, request.target, status, body_bytes,
                          std::chrono::steady_clock::now() - exchange.started);
@@ -53,6 +53,7 @@ ServerThread::ServerThread(unsigned index, Server& server, std::vector<int> fds,
     : index_(index),
       server_(server),
       config_(server.config()),
+      router_(server.router()),
       fds_(std::move(fds)),
       on_exit_(on_exit) {}
 
@@ -66,6 +67,9 @@ void ServerThread::Start() {
   uv_async_init(&loop_, &stop_async_,
                 [](uv_async_t* h) { static_cast<ServerThread*>(h->data)->OnStopSignal(); });
   stop_async_.data = this;
+  uv_async_init(&loop_, &reload_async_,
+                [](uv_async_t* h) { static_cast<ServerThread*>(h->data)->OnReload(); });
+  reload_async_.data = this;
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -89,14 +93,12 @@ void ServerThread::Run() {
   uv_timer_init(&loop_, &drain_timer_);
   drain_timer_.data = this;
 
-  pool_ = std::make_unique<isolates::IsolatePool>(&loop_, Logger::Get(), PoolOptionsOf(config_));
+  pool_ = std::make_unique<isolates::IsolatePool>(&loop_, Logger::Get(), PoolOptionsOf(*config_));
 
   for (size_t i = 0; i < fds_.size(); ++i) {
     auto listener = std::make_unique<Listener>();
     listener->thread = this;
-    const ListenConfig& lc = config_.listen[i];
-    listener->address = lc.address.ToString();
-    if (!lc.worker.empty()) listener->bound_worker = config_.FindWorker(lc.worker);
+    listener->address = config_->listen[i].address.ToString();
     uv_tcp_init(&loop_, &listener->handle);
     listener->handle.data = listener.get();
     int rc = uv_tcp_open(&listener->handle, fds_[i]);
@@ -114,6 +116,7 @@ void ServerThread::Run() {
     listeners_.push_back(std::move(listener));
   }
   fds_.clear();
+  BindListenerWorkers();
 
   uv_run(&loop_, UV_RUN_DEFAULT);
   // Close callbacks of handles closed during the last iteration.
@@ -132,9 +135,9 @@ void ServerThread::OnConnection(Listener& listener) {
   auto* server = reinterpret_cast<uv_stream_t*>(&listener.handle);
   if (draining_) return;
   std::atomic<size_t>& open = server_.open_connections();
-  bool over_limit = open.fetch_add(1) >= config_.max_connections;
+  bool over_limit = open.fetch_add(1) >= config_->max_connections;
   TcpConnection* connection =
-      TcpConnection::Accept(&loop_, server, listener, config_.http, &connections_, [this] {
+      TcpConnection::Accept(&loop_, server, listener, config_->http, &connections_, [this] {
         server_.open_connections().fetch_sub(1);
         if (draining_) CheckDrained();
       });
@@ -145,7 +148,7 @@ void ServerThread::OnConnection(Listener& listener) {
   if (over_limit) {
     Logger::Get().Log(LogLevel::kWarn, "server",
                       "connection limit reached (limits.max_connections = " +
-                          std::to_string(config_.max_connections) + "): answering 503");
+                          std::to_string(config_->max_connections) + "): answering 503");
     connection->Reject(MakeErrorResponse(503));
   }
 }
@@ -154,8 +157,8 @@ void ServerThread::Dispatch(Listener& listener, std::shared_ptr<HttpExchange> ex
   const HttpRequest& in = exchange->request();
   const WorkerConfig* worker = listener.bound_worker;
   if (worker == nullptr) {
-    std::optional<size_t> index = server_.router().Match(in.host, in.target);
-    if (index) worker = &config_.workers[*index];
+    std::optional<size_t> index = router_->Match(in.host, in.target);
+    if (index) worker = &config_->workers[*index];
   }
   if (worker == nullptr) {
     exchange->Respond(
@@ -217,8 +220,41 @@ void ServerThread::Finish() {
   uv_timer_stop(&drain_timer_);
   uv_close(reinterpret_cast<uv_handle_t*>(&drain_timer_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&stop_async_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&reload_async_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&flush_prepare_), nullptr);
   Logger::FlushThread();
+}
+
+void ServerThread::BindListenerWorkers() {
+  for (size_t i = 0; i < listeners_.size(); ++i) {
+    const std::string& name = config_->listen[i].worker;
+    listeners_[i]->bound_worker = name.empty() ? nullptr : config_->FindWorker(name);
+  }
+}
+
+void ServerThread::Reload(std::shared_ptr<const Config> config,
+                          std::shared_ptr<const Router> router, std::vector<std::string> replaced) {
+  {
+    std::lock_guard lock(reload_mutex_);
+    pending_reload_.push_back({std::move(config), std::move(router), std::move(replaced)});
+  }
+  uv_async_send(&reload_async_);
+}
+
+void ServerThread::OnReload() {
+  std::vector<PendingReload> pending;
+  {
+    std::lock_guard lock(reload_mutex_);
+    pending.swap(pending_reload_);
+  }
+  if (finished_) return;
+  for (PendingReload& reload : pending) {
+    config_ = std::move(reload.config);
+    router_ = std::move(reload.router);
+    BindListenerWorkers();
+    pool_->SetOptions(PoolOptionsOf(*config_));
+    pool_->Replace(reload.replaced);
+  }
 }
 
 }  // namespace edgerun::runtime

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -30,11 +32,17 @@ class ServerThread {
   void Stop(bool graceful);
   void Join();
   bool exited() const { return exited_.load(); }
+  // Thread-safe. Config reload: new requests use `config` and `router`; the tenants of the
+  // workers in `replaced` are replaced (in-flight requests finish on the old ones).
+  void Reload(std::shared_ptr<const Config> config, std::shared_ptr<const Router> router,
+              std::vector<std::string> replaced);
 
  private:
   friend struct Listener;
   void Run();
   void OnStopSignal();
+  void OnReload();
+  void BindListenerWorkers();
   void OnConnection(Listener& listener);
   void Dispatch(Listener& listener, std::shared_ptr<HttpExchange> exchange);
   void CheckDrained();
@@ -42,13 +50,22 @@ class ServerThread {
 
   unsigned index_;
   Server& server_;
-  const Config& config_;
+  std::shared_ptr<const Config> config_;  // the config this thread serves now
+  std::shared_ptr<const Router> router_;
   std::vector<int> fds_;
   uv_async_t* on_exit_;
   std::thread thread_;
 
   uv_loop_t loop_;
   uv_async_t stop_async_;
+  uv_async_t reload_async_;
+  std::mutex reload_mutex_;  // guards pending_reload_ (written by the main thread)
+  struct PendingReload {
+    std::shared_ptr<const Config> config;
+    std::shared_ptr<const Router> router;
+    std::vector<std::string> replaced;
+  };
+  std::vector<PendingReload> pending_reload_;
   uv_prepare_t flush_prepare_;
   uv_timer_t drain_timer_;
   std::atomic<int> stop_request_{0};  // 0 none, 1 graceful, 2 now

@@ -1,0 +1,1 @@
+let n=0; export default { fetch() { n++; return new Response("v5 "+n); } };
