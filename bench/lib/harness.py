@@ -852,7 +852,8 @@ def cell_text(cell, value, short=False):
 
 
 def rps_text(cell, marks=True):
-    return fmt_rps(cell.median('rps')) + (cell.marks() if marks else '') + warn(cell)
+    partial = f' ⚠ only {len(cell.runs)} run(s), then {cell.skip}' if cell.skip else ''
+    return fmt_rps(cell.median('rps')) + (cell.marks() if marks else '') + warn(cell) + partial.replace('|', '\\|')
 
 
 def lat_text(cell):
@@ -1106,7 +1107,10 @@ def main():
     pub.add_argument('--publish', action='store_true', default=None,
                      help='write bench/results/ and README.md even for a partial or quick run')
     pub.add_argument('--no-publish', dest='publish', action='store_false')
+    ap.add_argument('--check-args', action='store_true', help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.check_args:
+        return 0
     a.workloads = [w for w in WORKLOADS if w in a.workloads]
     a.runtimes = [r for r in ALL_RUNTIMES if r in a.runtimes]
     default_method = not a.quick and all(v is None for v in (a.runs, a.duration, a.warmup, a.cold))
