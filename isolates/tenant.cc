@@ -117,6 +117,8 @@ void Tenant::Dispatch(HttpRequest request, std::string url, RespondFn respond) {
     return;
   }
   uint64_t id = next_request_id_++;
+  // The loop's cached time can be behind by however long this iteration has run so far.
+  uv_update_time(loop_);
   requests_.Add(id, std::move(respond), uv_now(loop_) + limits_.wall_ms);
   ArmDeadlines();
 
@@ -219,13 +221,27 @@ void Tenant::FailTerminated(uint64_t id) {
                                         std::to_string(limits_.heap_limit_mb) + ").\n"));
       break;
     case StopReason::kCpu:
-      Respond(id, TextResponse(503, "The worker exceeded its CPU time limit (limits.cpu_ms = " +
-                                        std::to_string(limits_.cpu_ms) + ").\n"));
+      Respond(id, CpuLimitResponse());
       break;
     case StopReason::kNone:
       Respond(id, TextResponse(500, "The worker's execution was terminated.\n"));
       break;
   }
+}
+
+HttpResponse Tenant::CpuLimitResponse() const {
+  return TextResponse(503, "The worker exceeded its CPU time limit (limits.cpu_ms = " +
+                               std::to_string(limits_.cpu_ms) + ").\n");
+}
+
+void Tenant::OverBudget(uint64_t id, uint64_t budget_ms) {
+  log_.Log(LogLevel::kError, spec_.name,
+           "a request used more than " + std::to_string(budget_ms) +
+               " ms of CPU time (limits.cpu_ms) over its runs: answered 503, its timers and "
+               "waitUntil() work stopped");
+  if (RequestContext* rc = requests_.Find(id)) rc->wait_until = 0;
+  Respond(id, CpuLimitResponse());
+  End(id);
 }
 
 void Tenant::Respond(uint64_t id, HttpResponse response) {

@@ -110,6 +110,8 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   void Fail(uint64_t id, v8::Local<v8::Context> context, v8::Local<v8::Value> exception,
             v8::Local<v8::Message> message);
   void FailTerminated(uint64_t id);
+  void OverBudget(uint64_t id, uint64_t budget_ms);
+  HttpResponse CpuLimitResponse() const;
   void MaybeEnd(uint64_t id);
   void End(uint64_t id);
   void ArmDeadlines();

@@ -52,8 +52,8 @@ TEST(CodeCache, KeysDifferByKindAndText) {
 
 TEST(CodeCache, DirectoryKeepsEntriesAcrossAMemoryClear) {
   isolates::CodeCache& cache = isolates::CodeCache::Get();
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("edgerun-codecache-" + std::to_string(::getpid()));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("edgerun-codecache-" + std::to_string(::getpid()));
   cache.SetDirectory(dir);
   const std::string source =
       "export default { fetch() { return new Response('from disk ' + 7); } };";

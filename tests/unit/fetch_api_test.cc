@@ -187,15 +187,18 @@ TEST(Encoding, EncodeIntoReportsReadAndWritten) {
 }
 
 TEST(Timers, OrderingArgumentsAndClear) {
+  // Waits for the events it checks (not for a fixed delay: a loaded machine can wake the loop
+  // late with several timers due at once).
   EXPECT_EQ(EvalJs("const out = [];"
                    "await new Promise(done => {"
-                   "  setTimeout((a, b) => out.push(a + b), 5, 'x', 'y');"
+                   "  let pending = 2; const step = () => { if (--pending === 0) done(); };"
+                   "  setTimeout((a, b) => { out.push(a + b); step(); }, 5, 'x', 'y');"
                    "  const t = setTimeout(() => out.push('cleared'), 1); clearTimeout(t);"
-                   "  let n = 0; const i = setInterval(() => { out.push('i' + (++n)); if (n === 2) "
-                   "clearInterval(i); }, 1);"
+                   "  let n = 0; const i = setInterval(() => {"
+                   "    out.push('i' + (++n)); if (n === 2) { clearInterval(i); step(); } }, 1);"
                    "  queueMicrotask(() => out.push('micro'));"
-                   "  setTimeout(done, 30);"
                    "});"
+                   "await new Promise(r => setTimeout(r, 20));"  // nothing cleared fires later
                    "return out[0] + ' ' + out.slice(1).sort().join(',');"),
             "micro i1,i2,xy");
 }
