@@ -185,8 +185,13 @@ void IsolatePool::SweepRetiring() {
   if (retiring_.empty()) uv_check_stop(sweep_check_);
 }
 
+// Folds a tenant that is going away into the totals.
 void IsolatePool::Account(const Tenant& tenant) {
   stats_.cpu_ns += tenant.cpu_ns();
+  stats_.cpu_ns_by_worker[tenant.spec().name] += tenant.cpu_ns();
+  stats_.limits.cpu += tenant.limit_counts().cpu;
+  stats_.limits.memory += tenant.limit_counts().memory;
+  stats_.limits.wall += tenant.limit_counts().wall;
 }
 
 void IsolatePool::RefillSpare() {
@@ -230,12 +235,18 @@ PoolStats IsolatePool::stats() const {
   s.live = tenants_.size();
   s.spares = spares_.size();
   s.retiring = retiring_.size();
+  auto add = [&s](const Tenant& tenant) {
+    s.cpu_ns += tenant.cpu_ns();
+    s.cpu_ns_by_worker[tenant.spec().name] += tenant.cpu_ns();
+    s.limits.cpu += tenant.limit_counts().cpu;
+    s.limits.memory += tenant.limit_counts().memory;
+    s.limits.wall += tenant.limit_counts().wall;
+  };
   for (const auto& [name, entry] : tenants_) {
-    s.cpu_ns += entry.tenant->cpu_ns();
+    add(*entry.tenant);
     s.memory_bytes += entry.tenant->memory_bytes();
   }
-  for (const auto& tenant : retiring_)
-    s.cpu_ns += tenant->cpu_ns();
+  for (const auto& tenant : retiring_) add(*tenant);
   return s;
 }
 

@@ -45,6 +45,9 @@ struct PoolStats {
   uint64_t stopped_memory = 0;  // tenants terminated by limits.memory_mb
   uint64_t cpu_ns = 0;          // CPU charged to requests, disposed tenants included
   size_t memory_bytes = 0;      // of live tenants (sampled)
+  LimitCounts limits;           // requests ended by a limit, disposed tenants included
+  // CPU charged per worker (disposed tenants included), nanoseconds.
+  std::unordered_map<std::string, uint64_t> cpu_ns_by_worker;
 };
 
 class IsolatePool final : public TenantOwner {

@@ -217,10 +217,12 @@ void Tenant::FailTerminated(uint64_t id) {
   if (guard_ != nullptr) guard_->NoteIfFired();
   switch (stopped_) {
     case StopReason::kMemory:
+      ++limit_counts_.memory;
       Respond(id, TextResponse(503, "The worker exceeded its memory limit (limits.memory_mb = " +
                                         std::to_string(limits_.heap_limit_mb) + ").\n"));
       break;
     case StopReason::kCpu:
+      ++limit_counts_.cpu;
       Respond(id, CpuLimitResponse());
       break;
     case StopReason::kNone:
@@ -240,6 +242,7 @@ void Tenant::OverBudget(uint64_t id, uint64_t budget_ms) {
                " ms of CPU time (limits.cpu_ms) over its runs: answered 503, its timers and "
                "waitUntil() work stopped");
   if (RequestContext* rc = requests_.Find(id)) rc->wait_until = 0;
+  ++limit_counts_.cpu;
   Respond(id, CpuLimitResponse());
   End(id);
 }
@@ -294,6 +297,7 @@ void Tenant::OnDeadline() {
                "a request got no answer within limits.wall_ms (" + std::to_string(limits_.wall_ms) +
                    " ms): answered 504");
       rc->wait_until = 0;  // the request is over: its waitUntil() work is abandoned too
+      ++limit_counts_.wall;
       Respond(id, TextResponse(504, "The worker did not answer in time (limits.wall_ms = " +
                                         std::to_string(limits_.wall_ms) + ").\n"));
     } else {

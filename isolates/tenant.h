@@ -38,6 +38,13 @@ struct TenantLimits {
 // Why a tenant stopped running JS for good.
 enum class StopReason { kNone, kMemory, kCpu };
 
+// Requests a limit ended, by kind.
+struct LimitCounts {
+  uint64_t cpu = 0;     // limits.cpu_ms: 503
+  uint64_t memory = 0;  // limits.memory_mb: 503
+  uint64_t wall = 0;    // limits.wall_ms: 504
+};
+
 class Tenant;
 
 // The owner of tenants (the isolate pool).
@@ -80,6 +87,7 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   size_t memory_bytes() const { return memory_bytes_; }
   // CPU time charged to requests since the tenant started, in nanoseconds.
   uint64_t cpu_ns() const { return cpu_ns_; }
+  const LimitCounts& limit_counts() const { return limit_counts_; }
 
   // bindings::Host
   void Log(bindings::LogLevel level, std::string_view message) override;
@@ -163,6 +171,7 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   size_t memory_bytes_ = 0;
   uint64_t memory_sampled_ms_ = 0;
   uint64_t cpu_ns_ = 0;
+  LimitCounts limit_counts_;
 };
 
 }  // namespace edgerun::isolates

@@ -23,8 +23,9 @@ namespace {
 namespace fs = std::filesystem;
 using simdjson::dom::element;
 
-constexpr std::string_view kRootKeys[] = {"listen", "threads",  "access_log",
-                                          "limits", "isolates", "workers"};
+constexpr std::string_view kRootKeys[] = {"listen",   "threads", "access_log", "limits",
+                                          "isolates", "admin",   "workers"};
+constexpr std::string_view kAdminKeys[] = {"listen"};
 
 bool IsBlank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -203,6 +204,27 @@ ConfigResult ParseConfig(std::string_view json, const fs::path& file, const EnvL
   if (auto access_log = object->Get("access_log")) {
     if (auto flag = ReadBool(*access_log, object->PathOf("access_log"), diag)) {
       config->access_log = *flag;
+    }
+  }
+  if (auto admin = object->Get("admin")) {
+    if (auto fields = ConfigObject::Read(*admin, object->PathOf("admin"), kAdminKeys, diag)) {
+      if (auto listen = fields->Require("listen", diag)) {
+        std::string path = fields->PathOf("listen");
+        if (auto text = ReadString(*listen, path, diag, "an address like \"127.0.0.1:9901\"")) {
+          std::string error;
+          std::optional<ListenAddress> address = ParseListenAddress(*text, &error);
+          if (!address) {
+            diag.Error(path, error);
+          } else if (!address->IsLoopback()) {
+            diag.Error(path,
+                       "the admin endpoints are not authenticated: listen on a loopback "
+                       "address (127.0.0.1 or [::1]), got " +
+                           address->ToString());
+          } else {
+            config->admin_listen = *address;
+          }
+        }
+      }
     }
   }
   if (auto isolates = object->Get("isolates")) {

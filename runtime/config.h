@@ -42,6 +42,7 @@ struct Config {
   size_t max_isolate_memory_mb = 4096;    // per thread, of all its tenants
   std::filesystem::path code_cache_dir;   // compiled worker code kept here too ("": memory only)
   bool access_log = true;
+  std::optional<ListenAddress> admin_listen;  // /metrics and /healthz; off when unset
   std::vector<WorkerConfig> workers;
 
   const WorkerConfig* FindWorker(std::string_view name) const;

@@ -129,4 +129,8 @@ std::optional<ListenAddress> ParseListenAddress(std::string_view text, std::stri
   return std::nullopt;
 }
 
+bool ListenAddress::IsLoopback() const {
+  return ipv6 ? host == "::1" : host.rfind("127.", 0) == 0;
+}
+
 }  // namespace edgerun::runtime

@@ -13,6 +13,7 @@ struct ListenAddress {
   uint16_t port = 0;
   bool ipv6 = false;
   std::string ToString() const;  // "127.0.0.1:8080" / "[::1]:8080"
+  bool IsLoopback() const;       // 127.0.0.0/8 or ::1
 };
 
 // Parses a numeric address. Returns nullopt and sets *error to a message on failure.

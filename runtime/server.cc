@@ -7,8 +7,10 @@
 
 #include "isolates/code_cache.h"
 #include "isolates/source_files.h"
+#include "runtime/admin_server.h"
 #include "runtime/config_watcher.h"
 #include "runtime/log.h"
+#include "runtime/metrics.h"
 #include "runtime/server_thread.h"
 
 namespace edgerun::runtime {
@@ -157,6 +159,7 @@ int Server::Run() {
       if (!t->exited()) return;
     }
     if (s->server->watcher_) s->server->watcher_->Close();
+    if (s->server->admin_) s->server->admin_->Close();
     uv_close(reinterpret_cast<uv_handle_t*>(&s->thread_exit), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&s->sigint), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&s->sigterm), nullptr);
@@ -184,6 +187,7 @@ int Server::Run() {
     }
     if (!s->stopping) {
       s->stopping = true;
+      server->stopping_ = true;
       Logger::Get().Log(LogLevel::kInfo, "server",
                         std::string("received ") + (signum == SIGINT ? "SIGINT" : "SIGTERM") +
                             ": no new connections; finishing in-flight requests (up to " +
@@ -218,6 +222,28 @@ int Server::Run() {
     WatchFiles();
   }
 
+  if (config_->admin_listen) {
+    admin_ = std::make_unique<AdminServer>(
+        &loop, [this] { return RenderMetrics(); }, [this] { return !stopping_; });
+    std::string error;
+    if (!admin_->Listen(*config_->admin_listen, &error)) {
+      Logger::Get().Log(LogLevel::kError, "server", "admin: " + error);
+      admin_.reset();
+      for (auto* handle : {reinterpret_cast<uv_handle_t*>(&state.thread_exit),
+                           reinterpret_cast<uv_handle_t*>(&state.sigint),
+                           reinterpret_cast<uv_handle_t*>(&state.sigterm),
+                           reinterpret_cast<uv_handle_t*>(&state.sighup),
+                           reinterpret_cast<uv_handle_t*>(&state.force_timer)}) {
+        uv_close(handle, nullptr);
+      }
+      if (watcher_) watcher_->Close();
+      uv_run(&loop, UV_RUN_DEFAULT);
+      uv_loop_close(&loop);
+      return 1;
+    }
+    Logger::Get().Log(LogLevel::kInfo, "server",
+                      "admin: http://" + admin_->address().ToString() + "/metrics and /healthz");
+  }
   for (auto& t : loop_threads_)
     t->Start();
   for (const auto& sockets : sockets_) {
@@ -240,6 +266,16 @@ int Server::Run() {
   uv_loop_close(&loop);
   Logger::Get().Log(LogLevel::kInfo, "server", "stopped");
   return 0;
+}
+
+std::string Server::RenderMetrics() const {
+  std::vector<ThreadMetrics::Snapshot> snapshots;
+  for (const auto& thread : loop_threads_)
+    snapshots.push_back(thread->TakeMetrics());
+  ProcessGauges process;
+  process.open_connections = open_connections_.load();
+  process.draining = stopping_;
+  return runtime::RenderMetrics(snapshots, process);
 }
 
 }  // namespace edgerun::runtime

@@ -16,6 +16,7 @@
 
 namespace edgerun::runtime {
 
+class AdminServer;
 class ConfigWatcher;
 class ServerThread;
 
@@ -51,6 +52,7 @@ class Server {
 
  private:
   void WatchFiles();
+  std::string RenderMetrics() const;
 
   std::shared_ptr<const Config> config_;
   std::shared_ptr<const Router> router_;
@@ -59,6 +61,8 @@ class Server {
   std::vector<std::unique_ptr<ListenerSockets>> sockets_;  // parallel to config_->listen
   std::vector<std::unique_ptr<ServerThread>> loop_threads_;
   std::unique_ptr<ConfigWatcher> watcher_;
+  std::unique_ptr<AdminServer> admin_;
+  bool stopping_ = false;
   std::atomic<size_t> open_connections_{0};
 };
 

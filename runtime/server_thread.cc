@@ -41,10 +41,12 @@ struct ServerThread::Listener final : public RequestHandler {
     thread->Dispatch(*this, std::move(exchange));
   }
   void OnResponseSent(const HttpExchange& exchange, int status, uint64_t body_bytes) override {
+    auto duration = std::chrono::steady_clock::now() - exchange.started;
+    thread->metrics_.RecordResponse(exchange.worker, status, duration);
     if (!thread->config_->access_log) return;
     const HttpRequest& request = exchange.request();
     Logger::Get().Access(exchange.worker, request.method, request.target, status, body_bytes,
-                         std::chrono::steady_clock::now() - exchange.started);
+                         duration);
   }
 };
 
@@ -92,6 +94,16 @@ void ServerThread::Run() {
   uv_unref(reinterpret_cast<uv_handle_t*>(&flush_prepare_));
   uv_timer_init(&loop_, &drain_timer_);
   drain_timer_.data = this;
+  uv_timer_init(&loop_, &stats_timer_);
+  stats_timer_.data = this;
+  uv_timer_start(
+      &stats_timer_,
+      [](uv_timer_t* t) {
+        auto* self = static_cast<ServerThread*>(t->data);
+        self->metrics_.PublishPool(self->pool_->stats());
+      },
+      0, 1000);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&stats_timer_));
 
   pool_ = std::make_unique<isolates::IsolatePool>(&loop_, Logger::Get(), PoolOptionsOf(*config_));
 
@@ -216,7 +228,9 @@ void ServerThread::CheckDrained() {
 void ServerThread::Finish() {
   if (finished_) return;
   finished_ = true;
+  metrics_.PublishPool(pool_->stats());
   pool_->Close();  // answers anything still pending (force stop) and disposes the isolates
+  uv_close(reinterpret_cast<uv_handle_t*>(&stats_timer_), nullptr);
   uv_timer_stop(&drain_timer_);
   uv_close(reinterpret_cast<uv_handle_t*>(&drain_timer_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&stop_async_), nullptr);

@@ -13,6 +13,7 @@
 #include "isolates/isolate_pool.h"
 #include "runtime/config.h"
 #include "runtime/http_connection.h"
+#include "runtime/metrics.h"
 #include "runtime/router.h"
 #include "runtime/tcp_connection.h"
 
@@ -32,6 +33,8 @@ class ServerThread {
   void Stop(bool graceful);
   void Join();
   bool exited() const { return exited_.load(); }
+  // Thread-safe.
+  ThreadMetrics::Snapshot TakeMetrics() const { return metrics_.Take(); }
   // Thread-safe. Config reload: new requests use `config` and `router`; the tenants of the
   // workers in `replaced` are replaced (in-flight requests finish on the old ones).
   void Reload(std::shared_ptr<const Config> config, std::shared_ptr<const Router> router,
@@ -68,6 +71,8 @@ class ServerThread {
   std::vector<PendingReload> pending_reload_;
   uv_prepare_t flush_prepare_;
   uv_timer_t drain_timer_;
+  uv_timer_t stats_timer_;  // publishes the pool's stats into metrics_ every second
+  ThreadMetrics metrics_;
   std::atomic<int> stop_request_{0};  // 0 none, 1 graceful, 2 now
   bool draining_ = false;
   bool finished_ = false;
