@@ -246,7 +246,8 @@ PoolStats IsolatePool::stats() const {
     add(*entry.tenant);
     s.memory_bytes += entry.tenant->memory_bytes();
   }
-  for (const auto& tenant : retiring_) add(*tenant);
+  for (const auto& tenant : retiring_)
+    add(*tenant);
   return s;
 }
 

@@ -3,6 +3,7 @@
 #include <libplatform/libplatform.h>
 
 #include <mutex>
+#include <string>
 #include <unordered_map>
 
 namespace edgerun::isolates {
@@ -123,6 +124,11 @@ void V8Platform::Shutdown() {
 
 v8::Platform* V8Platform::Get() {
   return g_platform;
+}
+
+void V8Platform::SetWasmMemoryLimit(size_t mb) {
+  std::string flag = "--wasm-max-mem-pages=" + std::to_string(mb * 16);  // 64 KiB pages
+  v8::V8::SetFlagsFromString(flag.c_str(), flag.size());
 }
 
 void V8Platform::SetWaker(v8::Isolate* isolate, IsolateWaker* waker) {

@@ -31,6 +31,12 @@ class V8Platform {
   static void SetWaker(v8::Isolate* isolate, IsolateWaker* waker);
   // Runs the isolate's due foreground tasks. Call on the isolate's thread, isolate entered.
   static void PumpTasks(v8::Isolate* isolate);
+  // Caps every WebAssembly memory at `mb` (the worker memory budget). WASM memories live outside
+  // the V8 heap and the ArrayBuffer allocator, and V8 10.2 has no per-isolate hook for them; its
+  // process-wide page limit is the one control, and it matches limits.memory_mb, which is
+  // process-wide too. Beyond it memory.grow returns -1 and WebAssembly.Memory throws RangeError.
+  static void SetWasmMemoryLimit(size_t mb);
+
   // Must be called right before isolate->Dispose(): frees the platform's per-isolate queues.
   static void NotifyIsolateShutdown(v8::Isolate* isolate);
 };

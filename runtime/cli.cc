@@ -169,6 +169,7 @@ int Serve(const Options& options) {
   auto config = std::make_shared<Config>(*loaded);
   ApplyOverrides(overrides, config.get());
   isolates::V8Platform::Initialize();
+  isolates::V8Platform::SetWasmMemoryLimit(config->memory_mb);
   if (!config->code_cache_dir.empty()) {
     isolates::CodeCache::Get().SetDirectory(config->code_cache_dir);
   }

@@ -7,6 +7,7 @@
 
 #include "isolates/code_cache.h"
 #include "isolates/source_files.h"
+#include "isolates/v8_platform.h"
 #include "runtime/admin_server.h"
 #include "runtime/config_watcher.h"
 #include "runtime/log.h"
@@ -117,6 +118,9 @@ void Server::Reload(const std::string& why) {
     isolates::CodeCache::Get().SetDirectory(fresh->code_cache_dir);
   }
 
+  if (fresh->memory_mb != config_->memory_mb) {
+    isolates::V8Platform::SetWasmMemoryLimit(fresh->memory_mb);
+  }
   config_ = fresh;
   router_ = BuildRouter(*config_);
   for (auto& thread : loop_threads_)

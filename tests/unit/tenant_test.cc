@@ -385,5 +385,32 @@ TEST(Tenant, ArrayBufferMemoryHasABudget) {
   EXPECT_EQ(w.Get("/")->body, "RangeError");
 }
 
+TEST(Tenant, WasmMemoryCannotGrowPastTheBudget) {
+  isolates::V8Platform::Initialize();
+  isolates::V8Platform::SetWasmMemoryLimit(32);
+  // (module (memory (export "mem") 1)
+  //   (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))
+  TestWorker w(
+      Files{{"index.js",
+             "const bytes = new Uint8Array([0,97,115,109,1,0,0,0,1,6,1,96,1,127,1,127,3,2,"
+             "1,0,5,3,1,0,1,7,14,2,3,109,101,109,2,0,4,103,114,111,119,0,0,10,8,1,6,0,32,0,"
+             "64,0,11]);\n"
+             "export default { fetch() {\n"
+             "  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));\n"
+             "  const small = exports.grow(15);\n"     // to 1 MiB: fine
+             "  const big = exports.grow(16 * 64);\n"  // +64 MiB: past 32 MiB
+             "  let js;\n"
+             "  try { new WebAssembly.Memory({initial: 1024}); js = 'allocated'; }\n"
+             "  catch (e) { js = e.name; }\n"
+             "  return new Response(small + ' ' + big + ' ' + js);\n"
+             "} };"}},
+      "index.js", isolates::ScriptFormat::kAuto, {}, Limits(32, 1000));
+  ASSERT_TRUE(w.started()) << w.start_error();
+  auto r = w.Get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "1 -1 RangeError");
+  isolates::V8Platform::SetWasmMemoryLimit(128);
+}
+
 }  // namespace
 }  // namespace edgerun::testing
