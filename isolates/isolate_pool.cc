@@ -33,18 +33,11 @@ IsolatePool::IsolatePool(uv_loop_t* loop, LogSink& log, PoolOptions options)
   uv_timer_init(loop_, delay_timer_);
   delay_timer_->data = this;
   uv_unref(reinterpret_cast<uv_handle_t*>(delay_timer_));
-  refill_idle_ = new uv_idle_t;
-  uv_idle_init(loop_, refill_idle_);
-  // Refilling spares is work: it keeps the loop alive until done (Close() stops it).
-  refill_idle_->data = this;
   sweep_check_ = new uv_check_t;
   uv_check_init(loop_, sweep_check_);
   sweep_check_->data = this;
   uv_unref(reinterpret_cast<uv_handle_t*>(sweep_check_));
-  if (options_.spares > 0) {
-    uv_idle_start(refill_idle_,
-                  [](uv_idle_t* h) { static_cast<IsolatePool*>(h->data)->RefillSpare(); });
-  }
+  spares_ = std::make_unique<SpareMaker>(options_.spares, options_.limits.heap_limit_mb);
 }
 
 IsolatePool::~IsolatePool() {
@@ -59,23 +52,16 @@ void IsolatePool::Close() {
   tenants_.clear();
   lru_.clear();
   retiring_.clear();
-  spares_.clear();
+  spares_.reset();
   live_.clear();
   CloseAndDelete(wake_async_);
   CloseAndDelete(delay_timer_);
-  CloseAndDelete(refill_idle_);
   CloseAndDelete(sweep_check_);
 }
 
 Tenant* IsolatePool::StartTenant(const WorkerSpec& spec) {
   auto started = std::chrono::steady_clock::now();
-  std::unique_ptr<WorkerIsolate> spare;
-  if (!spares_.empty()) {
-    spare = std::move(spares_.back());
-    spares_.pop_back();
-    uv_idle_start(refill_idle_,
-                  [](uv_idle_t* h) { static_cast<IsolatePool*>(h->data)->RefillSpare(); });
-  }
+  std::unique_ptr<WorkerIsolate> spare = spares_->Take();
   bool from_spare = spare != nullptr;
   auto tenant = std::make_unique<Tenant>(spec, loop_, log_, this, options_.limits);
   std::string error;
@@ -194,29 +180,9 @@ void IsolatePool::Account(const Tenant& tenant) {
   stats_.limits.wall += tenant.limit_counts().wall;
 }
 
-void IsolatePool::RefillSpare() {
-  if (closed_ || spares_.size() >= options_.spares) {
-    uv_idle_stop(refill_idle_);
-    return;
-  }
-  std::string error;
-  std::unique_ptr<WorkerIsolate> spare =
-      WorkerIsolate::Create(options_.limits.heap_limit_mb, &error);
-  if (spare == nullptr) {
-    log_.Log(LogLevel::kError, "pool", "cannot create a spare isolate: " + error);
-    uv_idle_stop(refill_idle_);
-    return;
-  }
-  spares_.push_back(std::move(spare));
-}
-
 void IsolatePool::SetOptions(const PoolOptions& options) {
-  if (options.limits.heap_limit_mb != options_.limits.heap_limit_mb) spares_.clear();
   options_ = options;
-  if (spares_.size() < options_.spares) {
-    uv_idle_start(refill_idle_,
-                  [](uv_idle_t* h) { static_cast<IsolatePool*>(h->data)->RefillSpare(); });
-  }
+  spares_->Configure(options_.spares, options_.limits.heap_limit_mb);
   budget_warned_ = false;
   EnforceBudget();
 }
@@ -233,7 +199,7 @@ size_t IsolatePool::busy() const {
 PoolStats IsolatePool::stats() const {
   PoolStats s = stats_;
   s.live = tenants_.size();
-  s.spares = spares_.size();
+  s.spares = spares_ ? spares_->ready() : 0;
   s.retiring = retiring_.size();
   auto add = [&s](const Tenant& tenant) {
     s.cpu_ns += tenant.cpu_ns();

@@ -2,7 +2,7 @@
 //
 // - A tenant per worker, created on the worker's first request on this thread from a warm spare
 //   (an isolate already deserialized from the snapshot), so the request only pays for loading
-//   the worker's own code. Spares are refilled when the loop is idle, off the request path.
+//   the worker's own code. Spares are made on a background thread (SpareMaker).
 // - A budget: past `max_isolates` tenants or `max_memory_mb` of their memory, the least
 //   recently used idle tenants are disposed; their next request re-creates them.
 // - Tenants that a limit stopped, or that a config reload replaced, stop taking requests and
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "isolates/log_sink.h"
+#include "isolates/spare_maker.h"
 #include "isolates/tenant.h"
 #include "isolates/worker_spec.h"
 
@@ -86,7 +87,6 @@ class IsolatePool final : public TenantOwner {
   Tenant* StartTenant(const WorkerSpec& spec);
   void Remove(std::unordered_map<std::string, Entry>::iterator it, bool dispose_now);
   void EnforceBudget();
-  void RefillSpare();
   void SweepRetiring();
   void OnWake();
   void RunDelayed();
@@ -101,11 +101,10 @@ class IsolatePool final : public TenantOwner {
   std::list<Tenant*> lru_;                          // most recently used first
   std::vector<std::unique_ptr<Tenant>> retiring_;
   std::unordered_set<Tenant*> live_;  // every tenant not yet disposed (for wake-ups)
-  std::vector<std::unique_ptr<WorkerIsolate>> spares_;
+  std::unique_ptr<SpareMaker> spares_;
   PoolStats stats_;
   bool budget_warned_ = false;
 
-  uv_idle_t* refill_idle_ = nullptr;   // active while spares are missing
   uv_check_t* sweep_check_ = nullptr;  // active while tenants are retiring
   uv_async_t* wake_async_ = nullptr;   // V8 threads: tasks due
   uv_timer_t* delay_timer_ = nullptr;  // delayed platform tasks

@@ -70,6 +70,7 @@ bool Tenant::Start(std::unique_ptr<WorkerIsolate> isolate, std::string* error) {
     return false;
   }
   worker_isolate_ = std::move(isolate);
+  worker_isolate_->Adopt();
   isolate_ = worker_isolate_->isolate();
   isolate_->SetData(kTenantSlot, this);
   isolate_->SetPromiseRejectCallback(OnPromiseReject);

@@ -1,5 +1,7 @@
 #include "isolates/worker_isolate.h"
 
+#include <optional>
+
 #include "isolates/snapshot.h"
 #include "isolates/v8_platform.h"
 
@@ -13,6 +15,7 @@ std::unique_ptr<WorkerIsolate> WorkerIsolate::Create(size_t heap_limit_mb, std::
   params.constraints.ConfigureDefaultsFromHeapSize(0, heap_limit_mb << 20);
   UseStartupSnapshot(&params);
   self->isolate_ = v8::Isolate::New(params);
+  v8::Locker locker(self->isolate_);
   self->isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
 
   v8::Isolate::Scope isolate_scope(self->isolate_);
@@ -25,13 +28,21 @@ std::unique_ptr<WorkerIsolate> WorkerIsolate::Create(size_t heap_limit_mb, std::
   return self;
 }
 
+void WorkerIsolate::Adopt() {
+  if (locker_ == nullptr) locker_ = std::make_unique<v8::Locker>(isolate_);
+}
+
 WorkerIsolate::~WorkerIsolate() {
   if (isolate_ == nullptr) return;
   {
+    // A spare that was never adopted is disposed by whichever thread owns it now.
+    std::optional<v8::Locker> locker;
+    if (locker_ == nullptr) locker.emplace(isolate_);
     v8::Isolate::Scope isolate_scope(isolate_);
     handles_.Reset();
     context_.Reset();
   }
+  locker_.reset();
   V8Platform::NotifyIsolateShutdown(isolate_);
   isolate_->Dispose();
 }

@@ -3,6 +3,7 @@
 // request only has to load the worker's own code; a Tenant adopts one to run its worker in.
 #pragma once
 
+#include <v8-locker.h>
 #include <v8.h>
 
 #include <memory>
@@ -13,11 +14,19 @@
 
 namespace edgerun::isolates {
 
+//
+// Threads: an isolate may be made on one thread (the spare maker) and used on another. Every
+// use happens under a v8::Locker, which is what lets V8 move an isolate between threads (it
+// re-initializes the stack guard for the new thread): Create() locks while it builds, Adopt()
+// takes the lock for good on the thread that will run the worker.
 class WorkerIsolate {
  public:
   // `heap_limit_mb` bounds the V8 heap; ArrayBuffer memory gets the same budget again.
   static std::unique_ptr<WorkerIsolate> Create(size_t heap_limit_mb, std::string* error);
   ~WorkerIsolate();  // drops the handles and disposes the isolate
+
+  // Makes the calling thread the isolate's thread: locks it until destruction.
+  void Adopt();
   WorkerIsolate(const WorkerIsolate&) = delete;
   WorkerIsolate& operator=(const WorkerIsolate&) = delete;
 
@@ -32,6 +41,7 @@ class WorkerIsolate {
   WorkerIsolate() = default;
   std::unique_ptr<CountingAllocator> allocator_;
   v8::Isolate* isolate_ = nullptr;
+  std::unique_ptr<v8::Locker> locker_;  // held by the adopting thread
   v8::Global<v8::Context> context_;
   bindings::WorkerContextHandles handles_;
 };

@@ -13,18 +13,13 @@
 #include <vector>
 
 #include "isolates/isolate_pool.h"
+#include "runtime/string_hash.h"
 
 namespace edgerun::runtime {
 
 // Upper bounds (seconds) of the request-duration histogram buckets; +Inf is implied.
 inline constexpr std::array<double, 14> kDurationBuckets = {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
-
-// Lets maps keyed by std::string be searched with a string_view (no allocation per request).
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-};
 
 class ThreadMetrics {
  public:

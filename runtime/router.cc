@@ -189,9 +189,7 @@ bool Router::Add(std::string_view pattern, size_t worker) {
   if (ValidatePattern(pattern)) return false;
   Route route;
   route.pattern = NormalizePattern(pattern);
-  for (const Route& existing : routes_) {
-    if (existing.pattern == route.pattern) return false;
-  }
+  if (!patterns_.insert(route.pattern).second) return false;
   std::string_view text = route.pattern;
   size_t slash = text.find('/');
   std::string_view host = text.substr(0, slash);
@@ -202,23 +200,41 @@ bool Router::Add(std::string_view pattern, size_t worker) {
   route.path = route.path_prefix ? path.substr(0, path.size() - 1) : path;
   route.worker = worker;
 
+  std::vector<Route>& routes =
+      route.host_wildcard ? wildcard_hosts_ : exact_hosts_[std::string(route.host)];
   Rank rank = RankOf(route);
-  auto position = std::find_if(routes_.begin(), routes_.end(), [&](const Route& existing) {
+  auto position = std::find_if(routes.begin(), routes.end(), [&](const Route& existing) {
     return Rank::MoreSpecific(rank, RankOf(existing));
   });
-  routes_.insert(position, std::move(route));
+  routes.insert(position, std::move(route));
   return true;
 }
 
-std::optional<size_t> Router::Match(std::string_view host, std::string_view target) const {
-  host = HostWithoutPort(host);
-  std::string_view path = PathOf(target);
-  for (const Route& route : routes_) {
+std::optional<size_t> Router::MatchPath(const std::vector<Route>& routes, std::string_view host,
+                                        std::string_view path) {
+  for (const Route& route : routes) {
     if (!HostMatches(host, route.host, route.host_wildcard)) continue;
     bool path_matches = route.path_prefix ? path.starts_with(route.path) : path == route.path;
     if (path_matches) return route.worker;
   }
   return std::nullopt;
+}
+
+std::optional<size_t> Router::Match(std::string_view host, std::string_view target) const {
+  host = HostWithoutPort(host);
+  std::string_view path = PathOf(target);
+  if (!exact_hosts_.empty() && host.size() <= 255) {
+    char lower[256];
+    for (size_t i = 0; i < host.size(); ++i) {
+      char c = host[i];
+      lower[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    auto it = exact_hosts_.find(std::string_view(lower, host.size()));
+    if (it != exact_hosts_.end()) {
+      if (std::optional<size_t> worker = MatchPath(it->second, host, path)) return worker;
+    }
+  }
+  return MatchPath(wildcard_hosts_, host, path);
 }
 
 }  // namespace edgerun::runtime

@@ -13,7 +13,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
+
+#include "runtime/string_hash.h"
 
 namespace edgerun::runtime {
 
@@ -33,7 +37,7 @@ class Router {
   // `host` as in the Host header (may carry ":port"); `target` the request-target ("/a?b").
   std::optional<size_t> Match(std::string_view host, std::string_view target) const;
 
-  bool empty() const { return routes_.empty(); }
+  bool empty() const { return patterns_.empty(); }
 
  private:
   struct Route {
@@ -44,7 +48,14 @@ class Router {
     bool path_prefix = false;
     size_t worker = 0;
   };
-  std::vector<Route> routes_;  // sorted most specific first
+  static std::optional<size_t> MatchPath(const std::vector<Route>& routes, std::string_view host,
+                                         std::string_view path);
+
+  // Routes with an exact host, by host: a hash lookup however many tenants there are. An exact
+  // host outranks every wildcard host, so these are tried first.
+  std::unordered_map<std::string, std::vector<Route>, StringHash, std::equal_to<>> exact_hosts_;
+  std::vector<Route> wildcard_hosts_;  // sorted most specific first
+  std::unordered_set<std::string> patterns_;
 };
 
 }  // namespace edgerun::runtime

@@ -248,3 +248,30 @@ TEST(Router, SchemeInPatternIsIgnored) {
 
 }  // namespace
 }  // namespace edgerun::runtime
+
+namespace edgerun::runtime {
+namespace {
+
+TEST(RouterIndex, ExactHostOutranksAWildcardAddedEarlier) {
+  Router router;
+  ASSERT_TRUE(router.Add("*/*", 0));
+  ASSERT_TRUE(router.Add("api.example.com/v1/*", 1));
+  EXPECT_EQ(router.Match("API.Example.com:8080", "/v1/users?x=1"), 1u);
+  // The exact host has no route for this path: the wildcard catches it.
+  EXPECT_EQ(router.Match("api.example.com", "/other"), 0u);
+  EXPECT_EQ(router.Match("other.example.com", "/v1/users"), 0u);
+}
+
+TEST(RouterIndex, ThousandsOfHostRoutes) {
+  Router router;
+  for (size_t i = 0; i < 5000; ++i) {
+    ASSERT_TRUE(router.Add("w" + std::to_string(i) + ".test/*", i));
+  }
+  EXPECT_FALSE(router.Add("W42.test/*", 7));  // the same pattern, normalized
+  EXPECT_EQ(router.Match("w0.test", "/"), 0u);
+  EXPECT_EQ(router.Match("w4999.test", "/a/b"), 4999u);
+  EXPECT_EQ(router.Match("w5000.test", "/"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace edgerun::runtime

@@ -1,0 +1,69 @@
+#include "isolates/spare_maker.h"
+
+#include <pthread.h>
+#include <sched.h>
+
+namespace edgerun::isolates {
+
+SpareMaker::SpareMaker(size_t target, size_t heap_limit_mb)
+    : target_(target), heap_limit_mb_(heap_limit_mb) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+SpareMaker::~SpareMaker() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+std::unique_ptr<WorkerIsolate> SpareMaker::Take() {
+  std::unique_ptr<WorkerIsolate> spare;
+  {
+    std::lock_guard lock(mutex_);
+    if (ready_.empty()) return nullptr;
+    spare = std::move(ready_.front());
+    ready_.pop_front();
+  }
+  wake_.notify_one();
+  return spare;
+}
+
+void SpareMaker::Configure(size_t target, size_t heap_limit_mb) {
+  std::deque<std::unique_ptr<WorkerIsolate>> dropped;
+  {
+    std::lock_guard lock(mutex_);
+    if (heap_limit_mb != heap_limit_mb_) dropped.swap(ready_);
+    target_ = target;
+    heap_limit_mb_ = heap_limit_mb;
+  }
+  wake_.notify_one();
+}
+
+size_t SpareMaker::ready() const {
+  std::lock_guard lock(mutex_);
+  return ready_.size();
+}
+
+void SpareMaker::Run() {
+  // Only CPU time nothing else wants: a busy loop thread on the same core is never delayed.
+  sched_param param{};
+  pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [&] { return stop_ || ready_.size() < target_; });
+    if (stop_) break;
+    size_t heap_limit_mb = heap_limit_mb_;
+    lock.unlock();
+    std::string error;
+    std::unique_ptr<WorkerIsolate> spare = WorkerIsolate::Create(heap_limit_mb, &error);
+    lock.lock();
+    if (spare == nullptr) break;  // the pool makes its own; it logs the reason then
+    if (heap_limit_mb == heap_limit_mb_) ready_.push_back(std::move(spare));
+  }
+  ready_.clear();
+}
+
+}  // namespace edgerun::isolates
