@@ -1,4 +1,4 @@
-// Builds warm spare isolates on a background thread at idle priority (SCHED_IDLE), so that the
+// Builds warm spare isolates on a background thread at low priority (nice 10), so that the
 // cost of creating one never lands on an event loop: ~1 ms for the first isolates of a process,
 // and more as the process holds more of them, because for every new isolate V8 10.2 scans
 // /proc/self/maps to place its code range near the embedded builtins (~9 ms with 1,000 live

@@ -1,6 +1,7 @@
 #include "isolates/tenant.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
 
 #include "bindings/http_conversion.h"
@@ -235,6 +236,15 @@ void Tenant::FailTerminated(uint64_t id) {
 HttpResponse Tenant::CpuLimitResponse() const {
   return TextResponse(503, "The worker exceeded its CPU time limit (limits.cpu_ms = " +
                                std::to_string(limits_.cpu_ms) + ").\n");
+}
+
+// One line per CPU-limit stop with the CPU the request really used (bench/limits reads it).
+void Tenant::LogCpuStop(uint64_t used_ns, uint64_t budget_ms) {
+  char text[128];
+  std::snprintf(text, sizeof text,
+                "CPU limit: the request used %.1f ms of CPU time (limits.cpu_ms = %llu)",
+                static_cast<double>(used_ns) / 1e6, static_cast<unsigned long long>(budget_ms));
+  log_.Log(LogLevel::kWarn, spec_.name, text);
 }
 
 void Tenant::OverBudget(uint64_t id, uint64_t budget_ms) {

@@ -119,6 +119,7 @@ class Tenant final : public bindings::Host, public IsolateWaker {
             v8::Local<v8::Message> message);
   void FailTerminated(uint64_t id);
   void OverBudget(uint64_t id, uint64_t budget_ms);
+  void LogCpuStop(uint64_t used_ns, uint64_t budget_ms);
   HttpResponse CpuLimitResponse() const;
   void MaybeEnd(uint64_t id);
   void End(uint64_t id);

@@ -30,12 +30,15 @@ class Tenant::Guard {
     uint64_t used = watch_->ElapsedCpuNs();
     tenant_->cpu_ns_ += used;
     bool over_budget = false;
+    uint64_t total = used;
     if (RequestContext* rc = tenant_->requests_.Find(request_)) {
       rc->cpu_used_ns += used;
+      total = rc->cpu_used_ns;
       // The watchdog only sees runs it samples; a request made of many short runs is caught
       // here, where its total is known. Its JS finished normally: the isolate stays.
-      over_budget = !watch_->fired() && rc->cpu_used_ns >= budget_ms_ * 1'000'000;
+      over_budget = !watch_->fired() && total >= budget_ms_ * 1'000'000;
     }
+    if (watch_->fired() || over_budget) tenant_->LogCpuStop(total, budget_ms_);
     tenant_->guard_ = nullptr;
     tenant_->current_request_ = 0;
     if (over_budget) tenant_->OverBudget(request_, budget_ms_);

@@ -135,7 +135,7 @@ std::shared_ptr<const Config> Load(const Options& options) {
 int Check(const Options& options) {
   std::shared_ptr<const Config> config = Load(options);
   if (!config) return 1;
-  isolates::V8Platform::Initialize();
+  isolates::V8Platform::Initialize(std::getenv("EDGERUN_V8_FLAGS"));
   int failed = 0;
   for (const WorkerConfig& worker : config->workers) {
     std::string error;
@@ -168,7 +168,7 @@ int Serve(const Options& options) {
   }
   auto config = std::make_shared<Config>(*loaded);
   ApplyOverrides(overrides, config.get());
-  isolates::V8Platform::Initialize();
+  isolates::V8Platform::Initialize(std::getenv("EDGERUN_V8_FLAGS"));
   isolates::V8Platform::SetWasmMemoryLimit(config->memory_mb);
   if (!config->code_cache_dir.empty()) {
     isolates::CodeCache::Get().SetDirectory(config->code_cache_dir);
