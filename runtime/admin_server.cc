@@ -49,7 +49,7 @@ void AdminServer::Close() {
 
 void AdminServer::OnRequest(std::shared_ptr<HttpExchange> exchange) {
   const HttpRequest& request = exchange->request();
-  std::string_view path = request.target.substr(0, request.target.find('?'));
+  std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
   if (path != "/metrics" && path != "/healthz") {
     exchange->Respond(
         TextResponse(404, "Not Found: the admin endpoints are /metrics and /healthz.\n"));
