@@ -59,7 +59,7 @@ def main():
             server.stop()
         startup.append((count, statistics.median(times)))
 
-    lines = [f"# edgerun cold start ({time.strftime('%Y-%m-%d %H:%M')})", "",
+    lines = [f"#### edgerun cold start ({time.strftime('%Y-%m-%d %H:%M')})", "",
              f"{args.tenants} distinct workers of ~10 KiB, routed by host; one request to each (cold),"
              " then one more to each (warm), sequentially on one keep-alive connection; latency"
              " measured by the client (Python http.client). Server: 1 event-loop thread, default"

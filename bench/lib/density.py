@@ -36,7 +36,7 @@ def main():
     finally:
         server.stop()
     per_tenant = (after - before) / args.tenants
-    lines = [f"# edgerun density ({time.strftime('%Y-%m-%d %H:%M')})", "",
+    lines = [f"#### edgerun density ({time.strftime('%Y-%m-%d %H:%M')})", "",
              f"{args.tenants} small workers (~2 KiB), each served one request, then 3 s idle."
              " Resident memory of the process (VmRSS) before the first request and after.", "",
              "| tenants live | RSS before | RSS after | RSS per tenant | V8 heap + ArrayBuffers per tenant (V8's count) |",

@@ -59,7 +59,7 @@ def main():
             server.stop()
         over = [u - args.cpu_ms for u in used]
         rows.append((worker, len(used), over, wall))
-    lines = [f"# edgerun CPU-limit accuracy ({time.strftime('%Y-%m-%d %H:%M')})", "",
+    lines = [f"#### edgerun CPU-limit accuracy ({time.strftime('%Y-%m-%d %H:%M')})", "",
              f"limits.cpu_ms = {args.cpu_ms}; {args.requests} requests per worker, one at a time;"
              " server pinned to CPU 0, client to CPU 1. \"Over budget\" is the CPU time the request"
              " used (as measured by the server, from the thread's CPU clock) minus the budget;"

@@ -149,8 +149,9 @@ def machine():
     return f"{os.cpu_count()} x {model}; kernel {os.uname().release}; edgerun {rev}{'-dirty' if dirty else ''}"
 
 
-def report(name, text):
-    """Prints the table and keeps it in bench/results/<name>-<date>.md."""
+def report(name, text, readme_text=None):
+    """Prints the table, keeps it in bench/results/<name>-<date>.md, and puts `readme_text` (or
+    the table) between the README's <!-- bench:NAME:begin/end --> markers."""
     results = os.path.join(ROOT, "bench", "results")
     os.makedirs(results, exist_ok=True)
     path = os.path.join(results, f"{name}-{time.strftime('%Y-%m-%d')}.md")
@@ -158,3 +159,14 @@ def report(name, text):
         f.write(text)
     print(text)
     log(f"written to {os.path.relpath(path, ROOT)}")
+    readme = os.path.join(ROOT, "README.md")
+    with open(readme) as f:
+        content = f.read()
+    begin, end = f"<!-- bench:{name}:begin -->", f"<!-- bench:{name}:end -->"
+    if begin in content and end in content:
+        block = (readme_text or text).strip()
+        head, rest = content.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        with open(readme, "w") as f:
+            f.write(f"{head}{begin}\n{block}\n{end}{tail}")
+        log("README updated")
