@@ -26,7 +26,8 @@ constexpr const char* kConfig = R"({
     {"name": "echo", "main": "echo.js", "routes": ["*/echo*"]},
     {"name": "hog", "main": "hog.js", "routes": ["*/hog*"]},
     {"name": "broken", "main": "broken.js", "routes": ["*/broken*"]},
-    {"name": "spinner", "main": "spinner.js", "routes": ["*/spin*"]}
+    {"name": "spinner", "main": "spinner.js", "routes": ["*/spin*"]},
+    {"name": "wasm", "main": "wasm.js", "routes": ["*/wasm*"]}
   ]
 })";
 
@@ -57,6 +58,15 @@ class ServerTest : public ::testing::Test {
                "const keep = [];\n"
                "export default { fetch() { for (;;) keep.push(new Array(1e5).fill(7)); } };");
     dir_.Write("broken.js", "export default {\n  fetch( {\n};\n");
+    // (module (memory (export "mem") 1)
+    //   (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))
+    dir_.Write(
+        "wasm.js",
+        "const bytes = new Uint8Array([0,97,115,109,1,0,0,0,1,6,1,96,1,127,1,127,3,2,1,0,"
+        "5,3,1,0,1,7,14,2,3,109,101,109,2,0,4,103,114,111,119,0,0,10,8,1,6,0,32,0,64,0,11]);\n"
+        "const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));\n"
+        "export default { fetch() { return new Response(exports.grow(15) + ' ' +"
+        " exports.grow(48 * 16)); } };");
     dir_.Write("spinner.js",
                "export default { fetch(req) { if (req.url.endsWith('/spin/ok'))"
                " return new Response('fine'); for (;;) {} } };");
@@ -169,6 +179,14 @@ TEST_F(ServerTest, EndlessLoopIsStoppedAndTheThreadServesOthers) {
   EXPECT_EQ(next->body, "fine");
   EXPECT_TRUE(server->WaitForLog("[spinner] the worker used more than 300 ms of CPU time", 5s))
       << server->log();
+}
+
+TEST_F(ServerTest, WasmMemoryCannotGrowPastTheWorkerBudget) {
+  auto server = StartServer();  // "memory_mb": 48
+  auto r = Fetch(server->port(), "GET", "/wasm");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "1 -1");  // to 1 MiB: fine; +48 MiB: refused, and the worker carries on
 }
 
 TEST_F(ServerTest, SlowHandlerDoesNotBlockAFastOneOnTheSameThread) {
