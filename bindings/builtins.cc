@@ -23,6 +23,34 @@ std::string DescribeException(v8::Isolate* isolate, const v8::TryCatch& try_catc
   return out;
 }
 
+// The builtins' source text, as external strings over the bytes embedded in the binary. Their
+// addresses are in ExternalReferences(), so the snapshot keeps them external: every isolate
+// points at the one copy in the binary instead of holding its own copy of the source (which V8
+// keeps for lazy compilation and Function.prototype.toString).
+class StaticSource final : public v8::String::ExternalOneByteStringResource {
+ public:
+  StaticSource(const char* data, size_t length) : data_(data), length_(length) {}
+  const char* data() const override { return data_; }
+  size_t length() const override { return length_; }
+  void Dispose() override {}  // static storage: never freed
+
+ private:
+  const char* data_;
+  size_t length_;
+};
+
+StaticSource* SourceResource(size_t i) {
+  // Never freed: isolates refer to them until the process exits.
+  static std::vector<StaticSource*>* resources = [] {
+    auto* out = new std::vector<StaticSource*>();
+    for (size_t j = 0; j < kBuiltinSourceCount; ++j) {
+      out->push_back(new StaticSource(kBuiltinSources[j].source, kBuiltinSources[j].length));
+    }
+    return out;
+  }();
+  return (*resources)[i];
+}
+
 }  // namespace
 
 bool InstallBuiltins(v8::Local<v8::Context> context,
@@ -49,7 +77,7 @@ bool InstallBuiltins(v8::Local<v8::Context> context,
     v8::ScriptOrigin origin(isolate,
                             OneByteString(isolate, std::string("edgerun:") + builtin.name));
     v8::Local<v8::String> source =
-        OneByteString(isolate, std::string_view(builtin.source, builtin.length));
+        v8::String::NewExternalOneByte(isolate, SourceResource(i)).ToLocalChecked();
     v8::Local<v8::Script> script;
     v8::Local<v8::Value> fn;
     v8::Local<v8::Value> args[] = {internal, global};
@@ -78,6 +106,9 @@ const intptr_t* ExternalReferences() {
     std::vector<intptr_t> out;
     for (const NativeFunction& native : AllNatives()) {
       out.push_back(reinterpret_cast<intptr_t>(native.callback));
+    }
+    for (size_t i = 0; i < kBuiltinSourceCount; ++i) {
+      out.push_back(reinterpret_cast<intptr_t>(SourceResource(i)));
     }
     out.push_back(0);
     return out;

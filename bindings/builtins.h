@@ -27,8 +27,9 @@ inline constexpr size_t kWorkerContextSnapshotIndex = 0;
 bool InstallBuiltins(v8::Local<v8::Context> context,
                      v8::Local<v8::Function> handles[kContextHandleCount], std::string* error);
 
-// Null-terminated list of every C++ function the builtins' heap points at (the natives), for
-// SnapshotCreator and Isolate::CreateParams::external_references. Same order in both.
+// Null-terminated list of every C++ address the builtins' heap points at (the natives, and the
+// resources of the builtins' external source strings), for SnapshotCreator and
+// Isolate::CreateParams::external_references. Same order in both.
 const intptr_t* ExternalReferences();
 
 }  // namespace edgerun::bindings
