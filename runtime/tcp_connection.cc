@@ -111,24 +111,49 @@ void TcpConnection::Reject(const HttpResponse& response) {
 
 void TcpConnection::Write(std::vector<std::string> chunks) {
   if (chunks.empty() || state_ == State::kClosed) return;
-  auto request = std::make_unique<WriteRequest>();
-  request->connection = this;
-  request->chunks = std::move(chunks);
-  request->req.data = request.get();
 
   constexpr size_t kInline = 8;
   uv_buf_t inline_bufs[kInline];
   std::vector<uv_buf_t> heap_bufs;
+  auto make_bufs = [&](std::vector<std::string>& from) {
+    uv_buf_t* bufs = inline_bufs;
+    if (from.size() > kInline) {
+      heap_bufs.resize(from.size());
+      bufs = heap_bufs.data();
+    }
+    for (size_t i = 0; i < from.size(); ++i) {
+      bufs[i] = uv_buf_init(from[i].data(), static_cast<unsigned int>(from[i].size()));
+    }
+    return bufs;
+  };
+
+  // Fast path: with nothing queued, write now. A response that fits in the socket buffer (nearly
+  // all of them) then needs no write request and no completion callback, and spares an
+  // epoll_ctl per response: libuv 1.44 re-arms the stream's watcher after every queued write
+  // drains, even when its events did not change.
+  if (pending_writes_ == 0) {
+    int written =
+        uv_try_write(stream(), make_bufs(chunks), static_cast<unsigned int>(chunks.size()));
+    if (written == UV_EAGAIN) written = 0;
+    if (written < 0) {
+      CloseHandles();
+      return;
+    }
+    size_t left = static_cast<size_t>(written);
+    size_t done = 0;
+    while (done < chunks.size() && left >= chunks[done].size())
+      left -= chunks[done++].size();
+    if (done == chunks.size()) return;
+    chunks.erase(chunks.begin(), chunks.begin() + static_cast<std::ptrdiff_t>(done));
+    chunks.front().erase(0, left);
+  }
+
+  auto request = std::make_unique<WriteRequest>();
+  request->connection = this;
+  request->chunks = std::move(chunks);
+  request->req.data = request.get();
   const size_t count = request->chunks.size();
-  uv_buf_t* bufs = inline_bufs;
-  if (count > kInline) {
-    heap_bufs.resize(count);
-    bufs = heap_bufs.data();
-  }
-  for (size_t i = 0; i < count; ++i) {
-    std::string& chunk = request->chunks[i];
-    bufs[i] = uv_buf_init(chunk.data(), static_cast<unsigned int>(chunk.size()));
-  }
+  uv_buf_t* bufs = make_bufs(request->chunks);
   if (uv_write(&request->req, stream(), bufs, static_cast<unsigned int>(count), &OnWrite) != 0) {
     CloseHandles();  // the callback will not run; `request` frees the chunks
     return;
