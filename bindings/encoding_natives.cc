@@ -2,6 +2,7 @@
 #include <cstring>
 #include <string>
 
+#include "bindings/array_buffer_alloc.h"
 #include "bindings/native_registry.h"
 #include "bindings/utf8.h"
 #include "bindings/v8_util.h"
@@ -35,12 +36,12 @@ void Utf8Encode(const v8::FunctionCallbackInfo<v8::Value>& args) {
   v8::Local<v8::String> s;
   if (!args[0]->ToString(isolate->GetCurrentContext()).ToLocal(&s)) return;
   int length = s->Utf8Length(isolate);
-  std::unique_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(isolate, length);
+  v8::Local<v8::ArrayBuffer> buffer;
+  if (!NewArrayBufferUninitialized(isolate, length).ToLocal(&buffer)) return;
   if (length > 0) {
-    s->WriteUtf8(isolate, static_cast<char*>(store->Data()), length, nullptr,
+    s->WriteUtf8(isolate, static_cast<char*>(buffer->GetBackingStore()->Data()), length, nullptr,
                  v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
   }
-  v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, std::move(store));
   args.GetReturnValue().Set(v8::Uint8Array::New(buffer, 0, length));
 }
 

@@ -7,6 +7,7 @@ namespace edgerun::bindings {
 const std::vector<NativeFunction>& AllNatives() {
   static const std::vector<NativeFunction> natives = [] {
     std::vector<NativeFunction> out;
+    AppendArrayBufferNatives(&out);
     AppendConsoleNatives(&out);
     AppendEncodingNatives(&out);
     AppendTimerNatives(&out);

@@ -19,6 +19,7 @@
     ObjectPrototypeToString: uncurryThis(Object.prototype.toString),
     ObjectPrototypeHasOwnProperty: uncurryThis(Object.prototype.hasOwnProperty),
     FunctionPrototypeToString: uncurryThis(Function.prototype.toString),
+    FunctionPrototypeToStringOriginal: Function.prototype.toString,
     ReflectApply: Reflect.apply,
     ReflectOwnKeys: Reflect.ownKeys,
     Promise,
