@@ -19,7 +19,6 @@
     ObjectPrototypeToString: uncurryThis(Object.prototype.toString),
     ObjectPrototypeHasOwnProperty: uncurryThis(Object.prototype.hasOwnProperty),
     FunctionPrototypeToString: uncurryThis(Function.prototype.toString),
-    FunctionPrototypeToStringOriginal: Function.prototype.toString,
     ReflectApply: Reflect.apply,
     ReflectOwnKeys: Reflect.ownKeys,
     Promise,
