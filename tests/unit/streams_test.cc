@@ -180,5 +180,59 @@ TEST(Streams, WrongArgumentsThrowTypeErrors) {
             "TypeError,TypeError,TypeError,TypeError");
 }
 
+// Runs `chunks` (a JS array expression) through `stream` (a JS expression) and returns the output
+// chunks, JSON-encoded (Uint8Arrays as arrays of numbers), or the error's name and message.
+std::string PipeChunks(const std::string& stream, const std::string& chunks) {
+  return EvalJs("const ts = " + stream +
+                "; const out = [];"
+                "const done = (async () => { for await (const c of ts.readable) "
+                "  out.push(c instanceof Uint8Array ? [...c] : c); })();"
+                "const w = ts.writable.getWriter();"
+                "try { for (const c of " +
+                chunks +
+                ") await w.write(c); await w.close();"
+                "  await done; return JSON.stringify(out); }"
+                "catch (e) { return e.name + ': ' + e.message; }");
+}
+
+TEST(TextStreams, EncoderJoinsSurrogatePairSplitAcrossChunks) {
+  // U+1F499 is D83D DC99: the high surrogate waits for the next chunk instead of becoming U+FFFD.
+  EXPECT_EQ(PipeChunks("new TextEncoderStream()", "['a\\uD83D', '\\uDC99b']"),
+            "[[97],[240,159,146,153,98]]");
+}
+
+TEST(TextStreams, EncoderFlushesLoneHighSurrogateAsReplacement) {
+  EXPECT_EQ(PipeChunks("new TextEncoderStream()", "['x\\uD83D']"), "[[120],[239,191,189]]");
+}
+
+TEST(TextStreams, DecoderWaitsForTheRestOfASplitCharacter) {
+  // U+00E9 is C3 A9; the first chunk alone yields nothing, the second the whole character.
+  EXPECT_EQ(PipeChunks("new TextDecoderStream()",
+                       "[new Uint8Array([0x61, 0xC3]), new Uint8Array([0xA9])]"),
+            "[\"a\",\"\u00e9\"]");
+}
+
+TEST(TextStreams, DecoderEndingMidCharacterGivesReplacementOrFatalTypeError) {
+  EXPECT_EQ(PipeChunks("new TextDecoderStream()", "[new Uint8Array([0x61, 0xC3])]"),
+            "[\"a\",\"\ufffd\"]");
+  EXPECT_EQ(
+      PipeChunks("new TextDecoderStream('utf-8', {fatal: true})", "[new Uint8Array([0x61, 0xC3])]"),
+      "TypeError: The encoded data was not valid for encoding utf-8");
+}
+
+TEST(TextStreams, DecoderRejectsChunksThatAreNotBytes) {
+  EXPECT_EQ(PipeChunks("new TextDecoderStream()", "['text']").substr(0, 11), "TypeError: ");
+}
+
+TEST(TextStreams, AttributesAndPipeThrough) {
+  EXPECT_EQ(EvalJs("const d = new TextDecoderStream('UTF8', {fatal: true, ignoreBOM: true});"
+                   "const text = ReadableStream.from(['h\\u00e9', 'llo'])"
+                   "  .pipeThrough(new TextEncoderStream()).pipeThrough(new TextDecoderStream());"
+                   "let s = ''; for await (const c of text) s += c;"
+                   "return [d.encoding, d.fatal, d.ignoreBOM, new TextEncoderStream().encoding, s,"
+                   "  Object.prototype.toString.call(d)].join(' ');"),
+            "utf-8 true true utf-8 h\u00e9llo [object TextDecoderStream]");
+}
+
 }  // namespace
 }  // namespace edgerun::testing
