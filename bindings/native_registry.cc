@@ -12,6 +12,7 @@ const std::vector<NativeFunction>& AllNatives() {
     AppendCompressionNatives(&out);
     AppendConsoleNatives(&out);
     AppendEncodingNatives(&out);
+    AppendFetchNatives(&out);
     AppendTimerNatives(&out);
     return out;
   }();

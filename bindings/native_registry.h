@@ -26,6 +26,7 @@ void AppendBodyNatives(std::vector<NativeFunction>* out);
 void AppendCompressionNatives(std::vector<NativeFunction>* out);
 void AppendConsoleNatives(std::vector<NativeFunction>* out);
 void AppendEncodingNatives(std::vector<NativeFunction>* out);
+void AppendFetchNatives(std::vector<NativeFunction>* out);
 void AppendTimerNatives(std::vector<NativeFunction>* out);
 
 // The Host of the context a native was called in (set when the context was created).
