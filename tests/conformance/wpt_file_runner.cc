@@ -3,8 +3,10 @@
 #include <uv.h>
 #include <v8.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -12,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 
 #include "bindings/array_buffer_alloc.h"
@@ -134,6 +137,7 @@ class FileRun final : public bindings::Host, public isolates::IsolateWaker {
   }
 
   ~FileRun() override {
+    StopWatchdog();
     // The isolate first: disposing it unregisters us as its waker.
     isolate_ = nullptr;
     worker_isolate_.reset();
@@ -156,6 +160,7 @@ class FileRun final : public bindings::Host, public isolates::IsolateWaker {
   FileResult Run() {
     auto started = std::chrono::steady_clock::now();
     Execute();
+    StopWatchdog();
     result_.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return std::move(result_);
@@ -241,6 +246,8 @@ class FileRun final : public bindings::Host, public isolates::IsolateWaker {
     }
     TestMeta meta = ParseMeta(source);
     href_ = TestUrl(path_);
+    double timeout_s = meta.long_timeout ? options_.long_timeout_s : options_.timeout_s;
+    StartWatchdog(timeout_s + options_.watchdog_grace_s);
     if (!InstallPrelude(context, meta.title)) return;
 
     // testharness.js, the result hooks, each META script, the test: separate classic scripts.
@@ -272,7 +279,6 @@ class FileRun final : public bindings::Host, public isolates::IsolateWaker {
     // defined. (After a load error too: like a worker's error event, the subtests already
     // defined still run and report.)
     CallGlobal(context, "done");
-    double timeout_s = meta.long_timeout ? options_.long_timeout_s : options_.timeout_s;
     DriveLoop(static_cast<uint64_t>(timeout_s * 1000));
     if (!completed_ && !terminated_) {
       timed_out_ = true;
@@ -358,8 +364,9 @@ class FileRun final : public bindings::Host, public isolates::IsolateWaker {
               v8::Script::Compile(context, source, &origin).ToLocal(&script) &&
               !script->Run(context).IsEmpty();
     if (!ok) {
+      NoteTermination();
       if (terminated_) {
-        Fail(FileStatus::kCrash, oom_message_);
+        Fail(stop_status_, stop_message_);
       } else if (try_catch.HasCaught()) {
         std::string message =
             try_catch.Message().IsEmpty() || !script.IsEmpty()
@@ -399,7 +406,41 @@ class FileRun final : public bindings::Host, public isolates::IsolateWaker {
   }
 
   void AfterJs() {
+    NoteTermination();
     if (!terminated_) isolate_->PerformMicrotaskCheckpoint();
+    NoteTermination();
+  }
+
+  // The watchdog terminates JS that is still running well past the file's timeout (a
+  // synchronous endless loop never returns to the event loop, so only another thread can).
+  void StartWatchdog(double seconds) {
+    watchdog_ = std::thread([this, seconds] {
+      std::unique_lock lock(watchdog_mutex_);
+      if (!watchdog_cv_.wait_for(lock, std::chrono::duration<double>(seconds),
+                                 [this] { return watchdog_stop_; })) {
+        watchdog_fired_ = true;
+        isolate_->TerminateExecution();
+      }
+    });
+  }
+
+  void StopWatchdog() {
+    if (!watchdog_.joinable()) return;
+    {
+      std::lock_guard lock(watchdog_mutex_);
+      watchdog_stop_ = true;
+    }
+    watchdog_cv_.notify_all();
+    watchdog_.join();
+  }
+
+  void NoteTermination() {
+    if (watchdog_fired_ && !terminated_) {
+      terminated_ = true;
+      stop_status_ = FileStatus::kTimeout;
+      stop_message_ = "terminated: JS still running " + FormatSeconds(options_.watchdog_grace_s) +
+                      " s after the file's timeout (an endless loop?)";
+    }
   }
 
   // Runs the loop until completion, the deadline, or a stall (nothing left that could run).
@@ -435,7 +476,7 @@ class FileRun final : public bindings::Host, public isolates::IsolateWaker {
   }
 
   void Finish(double timeout_s) {
-    if (terminated_) Fail(FileStatus::kCrash, oom_message_);
+    if (terminated_) Fail(stop_status_, stop_message_);
     if (completed_) {
       result_.subtests = std::move(final_subtests_);
     } else {
@@ -583,8 +624,8 @@ class FileRun final : public bindings::Host, public isolates::IsolateWaker {
     auto* self = static_cast<FileRun*>(data);
     if (!self->terminated_) {
       self->terminated_ = true;
-      self->oom_message_ = "out of memory: the V8 heap reached its limit of " +
-                           std::to_string(self->options_.heap_limit_mb) + " MiB";
+      self->stop_message_ = "out of memory: the V8 heap reached its limit of " +
+                            std::to_string(self->options_.heap_limit_mb) + " MiB";
       self->isolate_->TerminateExecution();
     }
     return current + (64 << 20);  // room to unwind
@@ -607,6 +648,12 @@ class FileRun final : public bindings::Host, public isolates::IsolateWaker {
   std::unique_ptr<isolates::WorkerIsolate> worker_isolate_;
   v8::Isolate* isolate_ = nullptr;
 
+  std::thread watchdog_;
+  std::mutex watchdog_mutex_;
+  std::condition_variable watchdog_cv_;
+  bool watchdog_stop_ = false;  // guarded by watchdog_mutex_
+  std::atomic<bool> watchdog_fired_{false};
+
   bool harness_loaded_ = false;
   bool completed_ = false;
   bool timed_out_ = false;
@@ -615,7 +662,8 @@ class FileRun final : public bindings::Host, public isolates::IsolateWaker {
   std::string harness_message_;
   std::string uncaught_;
   std::string stall_message_;
-  std::string oom_message_;
+  FileStatus stop_status_ = FileStatus::kCrash;  // out of memory, unless the watchdog fired
+  std::string stop_message_;
   std::vector<SubtestResult> reported_;
   std::vector<SubtestResult> final_subtests_;
 };

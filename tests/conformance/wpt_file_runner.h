@@ -24,6 +24,9 @@ struct RunOptions {
   // file is stalled: time it out now instead of waiting for the deadline. 0 disables it.
   double stall_s = 1;
   size_t heap_limit_mb = 512;
+  // JS still running this long after the timeout (a synchronous endless loop, which never
+  // returns to the event loop) is terminated and the file reported as a timeout.
+  double watchdog_grace_s = 5;
 };
 
 // `relative_path`: the test file under roots.wpt (e.g. "url/url-constructor.any.js").
