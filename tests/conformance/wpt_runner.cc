@@ -1,5 +1,6 @@
 // edgerun_wpt: runs web-platform-tests suites inside edgerun worker isolates and checks the
 // results against tests/conformance/expectations/<suite>.json. See tests/conformance/README.md.
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -145,19 +147,57 @@ std::string SuiteOfFile(const std::string& file) {
   return "";
 }
 
+// The file each worker thread is running, for the crash report below. A file that crashes the
+// process (a V8 fatal error, a failed CHECK, a segfault in a native) would be a crash of the
+// edgerun server too, so it is not an expectation but a bug: say which file it was.
+constexpr size_t kMaxJobs = 64;
+std::atomic<const char*> g_running[kMaxJobs];
+
+void WriteStderr(const char* s) {
+  ssize_t ignored = write(STDERR_FILENO, s, std::strlen(s));
+  (void)ignored;
+}
+
+void OnFatalSignal(int sig) {
+  WriteStderr("\nedgerun_wpt: the process crashed (");
+  WriteStderr(strsignal(sig));
+  WriteStderr(") while running:\n");
+  for (auto& slot : g_running) {
+    if (const char* file = slot.load()) {
+      WriteStderr("  ");
+      WriteStderr(file);
+      WriteStderr("\n");
+    }
+  }
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+void InstallCrashReport() {
+  for (int sig : {SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP}) {
+    struct sigaction action {};
+    action.sa_handler = OnFatalSignal;
+    action.sa_flags = SA_RESETHAND;
+    sigaction(sig, &action, nullptr);
+  }
+}
+
 // Runs `files` on `jobs` threads; results come back in the order of `files`.
 std::vector<FileResult> RunFiles(const std::vector<std::string>& files, const RunOptions& options,
                                  unsigned jobs) {
   std::vector<FileResult> results(files.size());
   std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < files.size(); i = next++)
+  auto work = [&](size_t slot) {
+    for (size_t i = next++; i < files.size(); i = next++) {
+      g_running[slot] = files[i].c_str();
       results[i] = RunTestFile(files[i], options);
+      g_running[slot] = nullptr;
+    }
   };
   std::vector<std::thread> threads;
   for (unsigned t = 1; t < std::min<size_t>(jobs, files.size()); ++t)
-    threads.emplace_back(work);
-  work();
+    threads.emplace_back(work, t);
+  work(0);
   for (auto& t : threads)
     t.join();
   return results;
@@ -365,6 +405,7 @@ int main(int argc, char** argv) {
     args.expectations_dir = source_dir / "tests/conformance/expectations";
   }
   if (args.jobs == 0) args.jobs = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  args.jobs = std::min<unsigned>(args.jobs, kMaxJobs);
   if (!args.file.empty() && args.suites.empty() && !args.selftest) {
     std::string suite = SuiteOfFile(args.file);
     if (suite.empty()) {
@@ -425,6 +466,7 @@ int main(int argc, char** argv) {
   }
 
   edgerun::isolates::V8Platform::Initialize();
+  InstallCrashReport();
   int status = 0;
   std::vector<SuiteRow> rows;
   for (const SuitePlan& plan : plans) {
