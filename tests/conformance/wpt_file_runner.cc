@@ -81,6 +81,21 @@ constexpr char kPrelude[] = R"JS((function (global, readStatic, href, title) {
       return Promise.reject(e);
     }
   });
+  // testharness.js picks its environment when it loads: a worker global scope interface would
+  // make it wait for worker messages (or a service worker's install event) that never come
+  // here. Hide any such interface while it loads; the returned function puts them back.
+  const hidden = [];
+  for (const name of ['WorkerGlobalScope', 'DedicatedWorkerGlobalScope',
+                      'SharedWorkerGlobalScope', 'ServiceWorkerGlobalScope']) {
+    const desc = Object.getOwnPropertyDescriptor(global, name);
+    if (desc !== undefined && desc.configurable) {
+      hidden.push([name, desc]);
+      delete global[name];
+    }
+  }
+  return () => {
+    for (const [name, desc] of hidden) Object.defineProperty(global, name, desc);
+  };
 }))JS";
 
 // Hooks testharness.js's results. Names and messages go to C++ as UTF-8, so a lone surrogate
@@ -138,6 +153,7 @@ class FileRun final : public bindings::Host, public isolates::IsolateWaker {
 
   ~FileRun() override {
     StopWatchdog();
+    restore_globals_.Reset();
     // The isolate first: disposing it unregisters us as its waker.
     isolate_ = nullptr;
     worker_isolate_.reset();
@@ -307,11 +323,21 @@ class FileRun final : public bindings::Host, public isolates::IsolateWaker {
     }
     v8::Local<v8::Value> args[] = {context->Global(), read_static, Utf8String(isolate_, href_),
                                    Utf8String(isolate_, title)};
-    return CallFunction(context, fn, 4, args, "the runner's prelude");
+    v8::Local<v8::Value> restore;
+    if (!CallFunction(context, fn, 4, args, "the runner's prelude", &restore)) return false;
+    if (restore->IsFunction()) restore_globals_.Reset(isolate_, restore.As<v8::Function>());
+    return true;
   }
 
   bool InstallHooks(v8::Local<v8::Context> context) {
     harness_loaded_ = true;
+    if (!restore_globals_.IsEmpty()) {
+      v8::Local<v8::Function> restore = restore_globals_.Get(isolate_);
+      restore_globals_.Reset();
+      if (!CallFunction(context, restore, 0, nullptr, "the runner's prelude (restore)")) {
+        return false;
+      }
+    }
     v8::Local<v8::Value> fn;
     if (!CompileFunction(context, "wpt-runner-hooks.js", kHooks, &fn)) return false;
     v8::Local<v8::External> self = v8::External::New(isolate_, this);
@@ -339,15 +365,20 @@ class FileRun final : public bindings::Host, public isolates::IsolateWaker {
   }
 
   bool CallFunction(v8::Local<v8::Context> context, v8::Local<v8::Value> fn, int argc,
-                    v8::Local<v8::Value>* argv, const char* what) {
+                    v8::Local<v8::Value>* argv, const char* what,
+                    v8::Local<v8::Value>* result = nullptr) {
     v8::TryCatch try_catch(isolate_);
-    if (fn.As<v8::Function>()->Call(context, v8::Undefined(isolate_), argc, argv).IsEmpty()) {
+    v8::Local<v8::Value> value;
+    if (!fn.As<v8::Function>()
+             ->Call(context, v8::Undefined(isolate_), argc, argv)
+             .ToLocal(&value)) {
       Fail(FileStatus::kCrash,
            std::string(what) + " threw: " +
                isolates::FormatException(isolate_, context, try_catch.Exception(),
                                          try_catch.Message()));
       return false;
     }
+    if (result != nullptr) *result = value;
     return true;
   }
 
@@ -647,6 +678,7 @@ class FileRun final : public bindings::Host, public isolates::IsolateWaker {
 
   std::unique_ptr<isolates::WorkerIsolate> worker_isolate_;
   v8::Isolate* isolate_ = nullptr;
+  v8::Global<v8::Function> restore_globals_;  // puts back what the prelude hid
 
   std::thread watchdog_;
   std::mutex watchdog_mutex_;
