@@ -70,6 +70,21 @@ std::string ReasonFor(std::string_view what, const std::string& message) {
   return Placeholder(std::string(what) + ": " + message);
 }
 
+// A reason ReasonFor() derived from a missing global: it goes stale once the global exists, so
+// --update derives it again from the current message instead of keeping it.
+bool IsDerivedReason(const std::string& reason) {
+  static const std::regex kDerived(
+      R"(^(\w+) is not implemented yet \(ReferenceError: \1 is not defined\)$)");
+  return std::regex_match(reason, kDerived);
+}
+
+// The reason to keep for a still-failing entry: a person's reason stays; a derived one is
+// derived again.
+std::string KeptReason(const std::string& old, std::string_view what, const std::string& message) {
+  if (old.empty() || IsDerivedReason(old)) return ReasonFor(what, message);
+  return old;
+}
+
 bool IsFailure(const SubtestResult& s) {
   return s.status != SubtestStatus::kPass;
 }
@@ -244,9 +259,8 @@ Expectations Update(const std::vector<FileResult>& results, const Expectations& 
     if (r.status != FileStatus::kOk) {
       FileExpectation& fe = out[r.path];
       fe.whole_file = true;
-      fe.reason = prev != nullptr && prev->whole_file
-                      ? prev->reason
-                      : ReasonFor(FileStatusName(r.status), r.message);
+      fe.reason = KeptReason(prev != nullptr && prev->whole_file ? prev->reason : "",
+                             FileStatusName(r.status), r.message);
       continue;
     }
     FileExpectation fe;
@@ -257,9 +271,7 @@ Expectations Update(const std::vector<FileResult>& results, const Expectations& 
         auto p = prev->subtests.find(s.name);
         if (p != prev->subtests.end()) reason = p->second;
       }
-      if (reason.empty()) {
-        reason = ReasonFor(SubtestStatusName(s.status), s.message);
-      }
+      reason = KeptReason(reason, SubtestStatusName(s.status), s.message);
       fe.subtests[s.name] = reason;
     }
     if (!fe.subtests.empty()) out[r.path] = std::move(fe);
