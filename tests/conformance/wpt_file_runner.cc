@@ -469,8 +469,12 @@ class FileRun final : public bindings::Host, public isolates::IsolateWaker {
     if (watchdog_fired_ && !terminated_) {
       terminated_ = true;
       stop_status_ = FileStatus::kTimeout;
-      stop_message_ = "terminated: JS still running " + FormatSeconds(options_.watchdog_grace_s) +
-                      " s after the file's timeout (an endless loop?)";
+      // Either an endless loop, or long synchronous work chained through promise jobs, which
+      // never returns to the event loop where the deadline would call timeout().
+      stop_message_ = "terminated: JS ran " + FormatSeconds(options_.watchdog_grace_s) +
+                      " s past the file's timeout without returning to the event loop (an "
+                      "endless loop, or long synchronous work in promise jobs); subtests not "
+                      "reported by then are missing";
     }
   }
 
