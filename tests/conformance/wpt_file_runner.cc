@@ -98,9 +98,9 @@ constexpr char kPrelude[] = R"JS((function (global, readStatic, href, title) {
   };
 }))JS";
 
-// Hooks testharness.js's results. Names and messages go to C++ as UTF-8, so a lone surrogate
-// (some encoding subtests have them in their names) is written as the text \uXXXX, keeping
-// distinct names distinct.
+// Hooks testharness.js's results. Names and messages go to C++ as UTF-8; testharness.js already
+// writes lone surrogates in test names as U+xxxx, and any left (in messages) become the text
+// \uXXXX rather than U+FFFD, keeping distinct strings distinct.
 constexpr char kHooks[] = R"JS((function (report, complete) {
   'use strict';
   const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

@@ -309,9 +309,10 @@ class WptSelfTest : public ::testing::Test {
 TEST_F(WptSelfTest, PassingFileUsesTheRunnersGlobals) {
   FileResult r = RunTestFile("selftest/pass.any.js", options_);
   EXPECT_EQ(r.status, FileStatus::kOk) << r.message;
-  ASSERT_EQ(r.subtests.size(), 6u);
+  ASSERT_EQ(r.subtests.size(), 7u);
   for (const auto& s : r.subtests)
     EXPECT_EQ(s.status, SubtestStatus::kPass) << s.name << ": " << s.message;
+  EXPECT_EQ(r.subtests[6].name, "name with a lone U+d800 surrogate");  // testharness.js
 }
 
 TEST_F(WptSelfTest, FailingSubtestIsReportedWithItsMessage) {
