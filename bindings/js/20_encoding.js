@@ -12,6 +12,7 @@
   const kReplacement = 36;
   const kUtf16Be = 37;
   const kUtf16Le = 38;
+  const kUtf8Found = [kUtf8, 'utf-8'];
 
   class TextEncoder {
     get encoding() { return 'utf-8'; }
@@ -48,9 +49,10 @@
     #fatal;
     #ignoreBOM;
     #bomSeen = false;
-    #pending = null;  // UTF-8: bytes of an incomplete sequence kept across stream: true calls
-    #state = null;    // other encodings: the C++ decoder's state (Uint32Array(4)), made on first use
     #doNotFlush = false;
+    // Between stream: true calls: for UTF-8 the bytes of an incomplete sequence (Uint8Array), for
+    // the other encodings the C++ decoder's state (Uint32Array(4)).
+    #state = null;
 
     constructor(label = 'utf-8', options = undefined) {
       label = `${label}`;
@@ -59,7 +61,8 @@
       }
       const fatal = !!(options && options.fatal);
       const ignoreBOM = !!(options && options.ignoreBOM);
-      const found = encodingForLabel(label);
+      // The default label skips the native lookup: `new TextDecoder()` is on hot paths.
+      const found = label === 'utf-8' ? kUtf8Found : encodingForLabel(label);
       if (found === null || found[0] === kReplacement) {
         throw new RangeError(`Failed to construct 'TextDecoder': The encoding label provided ('${label}') is invalid.`);
       }
@@ -76,21 +79,28 @@
       if (input !== undefined && !isBufferSource(input)) {
         throw new TypeError("Failed to execute 'decode' on 'TextDecoder': The provided value is not of type '(ArrayBuffer or ArrayBufferView)'.");
       }
-      if (!isDictionary(options)) {
-        throw new TypeError("Failed to execute 'decode' on 'TextDecoder': The provided value is not of type 'TextDecodeOptions'.");
+      let stream = false;
+      if (options !== undefined) {
+        if (!isDictionary(options)) {
+          throw new TypeError("Failed to execute 'decode' on 'TextDecoder': The provided value is not of type 'TextDecodeOptions'.");
+        }
+        stream = !!(options && options.stream);
       }
-      const stream = !!(options && options.stream);
-      const id = this.#id;
       if (!this.#doNotFlush) this.#bomSeen = false;
       this.#doNotFlush = stream;
+      const id = this.#id;
       let text;
-      try {
-        text = id === kUtf8 ? this.#decodeUtf8(input, stream) : this.#decodeOther(input, stream);
-      } catch (e) {
-        this.#pending = null;
-        this.#bomSeen = false;
-        this.#doNotFlush = false;
-        throw e;
+      if (id === kUtf8 && !stream && this.#state === null) {
+        text = utf8Decode(input, this.#fatal, false);  // the common case: one whole buffer
+      } else {
+        try {
+          text = id === kUtf8 ? this.#decodeUtf8(input, stream)
+                              : this.#decodeOther(input, stream);
+        } catch (e) {
+          this.#state = null;
+          this.#doNotFlush = false;
+          throw e;
+        }
       }
       if (!this.#ignoreBOM && !this.#bomSeen && text.length > 0 &&
           (id === kUtf8 || id === kUtf16Le || id === kUtf16Be)) {
@@ -102,17 +112,18 @@
 
     #decodeUtf8(input, stream) {
       let bytes = input;
-      if (this.#pending !== null) {
+      const pending = this.#state;
+      if (pending !== null) {
         const tail = asBytes(input);
-        bytes = new Uint8Array(this.#pending.length + tail.length);
-        bytes.set(this.#pending, 0);
-        bytes.set(tail, this.#pending.length);
-        this.#pending = null;
+        bytes = new Uint8Array(pending.length + tail.length);
+        bytes.set(pending, 0);
+        bytes.set(tail, pending.length);
+        this.#state = null;
       }
       if (!stream) return utf8Decode(bytes, this.#fatal, false);
       const [text, consumed] = utf8Decode(bytes, this.#fatal, true);
       const size = bytes === undefined ? 0 : bytes.byteLength;
-      if (consumed < size) this.#pending = asBytes(bytes).slice(consumed);
+      if (consumed < size) this.#state = asBytes(bytes).slice(consumed);
       return text;
     }
 
