@@ -32,6 +32,30 @@ bool GetBytes(v8::Local<v8::Value> value, const uint8_t** data, size_t* size) {
   return false;
 }
 
+// Strings past V8's maximum length fail (V8 throws a RangeError) instead of aborting the process.
+bool NewLatin1String(v8::Isolate* isolate, const uint8_t* data, size_t size,
+                     v8::Local<v8::String>* out) {
+  if (size > static_cast<size_t>(v8::String::kMaxLength)) {
+    isolate->ThrowException(v8::Exception::RangeError(
+        OneByteString(isolate, "decode: the result is longer than the longest possible string")));
+    return false;
+  }
+  return v8::String::NewFromOneByte(isolate, data, v8::NewStringType::kNormal,
+                                    static_cast<int>(size))
+      .ToLocal(out);
+}
+
+bool NewUtf16String(v8::Isolate* isolate, const std::u16string& s, v8::Local<v8::String>* out) {
+  if (s.size() > static_cast<size_t>(v8::String::kMaxLength)) {
+    isolate->ThrowException(v8::Exception::RangeError(
+        OneByteString(isolate, "decode: the result is longer than the longest possible string")));
+    return false;
+  }
+  return v8::String::NewFromTwoByte(isolate, reinterpret_cast<const uint16_t*>(s.data()),
+                                    v8::NewStringType::kNormal, static_cast<int>(s.size()))
+      .ToLocal(out);
+}
+
 // utf8Encode(string) -> Uint8Array. Lone surrogates become U+FFFD (USVString conversion).
 void Utf8Encode(const v8::FunctionCallbackInfo<v8::Value>& args) {
   v8::Isolate* isolate = args.GetIsolate();
@@ -86,7 +110,7 @@ void Utf8Decode(const v8::FunctionCallbackInfo<v8::Value>& args) {
   while (ascii < size && data[ascii] < 0x80)
     ++ascii;
   if (ascii == size) {
-    text = OneByteString(isolate, std::string_view(reinterpret_cast<const char*>(data), size));
+    if (!NewLatin1String(isolate, data, size, &text)) return;
   } else {
     std::u16string utf16;
     Utf8DecodeResult r = DecodeUtf8(data, size, fatal, stream, &utf16);
@@ -95,9 +119,7 @@ void Utf8Decode(const v8::FunctionCallbackInfo<v8::Value>& args) {
       return;
     }
     consumed = r.consumed;
-    text = v8::String::NewFromTwoByte(isolate, reinterpret_cast<const uint16_t*>(utf16.data()),
-                                      v8::NewStringType::kNormal, static_cast<int>(utf16.size()))
-               .ToLocalChecked();
+    if (!NewUtf16String(isolate, utf16, &text)) return;
   }
   if (!stream) {
     args.GetReturnValue().Set(text);
@@ -144,6 +166,17 @@ void TextDecode(const v8::FunctionCallbackInfo<v8::Value>& args) {
   encoding::DecoderState state;
   state_array->CopyContents(&state, sizeof(state));
   auto enc = static_cast<encoding::Encoding>(id);
+  if (encoding::IsAsciiCompatible(enc) && encoding::IsInitial(state)) {
+    // All ASCII (the common case for many legacy documents' markup): no UTF-16 buffer, no state.
+    size_t ascii = 0;
+    while (ascii < size && data[ascii] < 0x80)
+      ++ascii;
+    if (ascii == size) {
+      v8::Local<v8::String> text;
+      if (NewLatin1String(isolate, data, size, &text)) args.GetReturnValue().Set(text);
+      return;
+    }
+  }
   std::u16string out;
   out.reserve(size);
   bool ok = encoding::Decode(enc, &state, data, size, !stream, fatal, &out);
@@ -157,11 +190,7 @@ void TextDecode(const v8::FunctionCallbackInfo<v8::Value>& args) {
     return;
   }
   v8::Local<v8::String> text;
-  if (!v8::String::NewFromTwoByte(isolate, reinterpret_cast<const uint16_t*>(out.data()),
-                                  v8::NewStringType::kNormal, static_cast<int>(out.size()))
-           .ToLocal(&text)) {
-    return;  // too long: V8 threw a RangeError
-  }
+  if (!NewUtf16String(isolate, out, &text)) return;
   args.GetReturnValue().Set(text);
 }
 

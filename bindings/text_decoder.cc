@@ -96,21 +96,30 @@ bool Run(ByteQueue& queue, bool fatal, std::u16string* out, Handler handler) {
   }
 }
 
-bool DecodeSingleByte(const uint16_t* index, ByteQueue& q, bool fatal, std::u16string* out) {
-  return Run(q, fatal, out, [index](int byte, ByteQueue&, Output& o) {
-    if (byte == kEndOfQueue) return Result::kFinished;
-    if (IsAscii(byte)) return o.Emit(byte);
-    uint32_t cp = index[byte - 0x80];
-    return cp == 0 ? Result::kError : o.Emit(cp);
-  });
+// Single-byte decoders keep no state and never prepend: a table lookup per byte, no queue.
+bool DecodeSingleByte(const uint16_t* index, const uint8_t* data, size_t size, bool fatal,
+                      std::u16string* out) {
+  size_t start = out->size();
+  out->resize(start + size);
+  char16_t* p = out->data() + start;
+  for (size_t i = 0; i < size; ++i) {
+    uint8_t byte = data[i];
+    uint16_t cp = byte < 0x80 ? byte : index[byte - 0x80];
+    if (cp == 0 && byte != 0) {
+      if (fatal) return false;
+      cp = 0xFFFD;
+    }
+    p[i] = static_cast<char16_t>(cp);
+  }
+  return true;
 }
 
-bool DecodeXUserDefined(ByteQueue& q, bool fatal, std::u16string* out) {
-  return Run(q, fatal, out, [](int byte, ByteQueue&, Output& o) {
-    if (byte == kEndOfQueue) return Result::kFinished;
-    if (IsAscii(byte)) return o.Emit(byte);
-    return o.Emit(0xF780 + byte - 0x80);
-  });
+void DecodeXUserDefined(const uint8_t* data, size_t size, std::u16string* out) {
+  size_t start = out->size();
+  out->resize(start + size);
+  char16_t* p = out->data() + start;
+  for (size_t i = 0; i < size; ++i)
+    p[i] = static_cast<char16_t>(data[i] < 0x80 ? data[i] : 0xF780 + data[i] - 0x80);
 }
 
 // State: a = UTF-16 lead byte (0x100 | byte, or 0), b = UTF-16 lead surrogate (or 0).
@@ -512,7 +521,6 @@ const uint16_t* SingleByteIndex(Encoding e) {
 }
 
 bool DecodeWith(Encoding encoding, DecoderState* s, ByteQueue& q, bool fatal, std::u16string* out) {
-  if (IsSingleByte(encoding)) return DecodeSingleByte(SingleByteIndex(encoding), q, fatal, out);
   switch (encoding) {
     case Encoding::kGbk:
     case Encoding::kGb18030:
@@ -531,8 +539,6 @@ bool DecodeWith(Encoding encoding, DecoderState* s, ByteQueue& q, bool fatal, st
       return DecodeUtf16(true, s, q, fatal, out);
     case Encoding::kUtf16Le:
       return DecodeUtf16(false, s, q, fatal, out);
-    case Encoding::kXUserDefined:
-      return DecodeXUserDefined(q, fatal, out);
     default:
       return false;  // UTF-8 and replacement are decoded elsewhere
   }
@@ -542,6 +548,21 @@ bool DecodeWith(Encoding encoding, DecoderState* s, ByteQueue& q, bool fatal, st
 
 bool Decode(Encoding encoding, DecoderState* state, const uint8_t* data, size_t size, bool flush,
             bool fatal, std::u16string* out) {
+  if (IsSingleByte(encoding))
+    return DecodeSingleByte(SingleByteIndex(encoding), data, size, fatal, out);
+  if (encoding == Encoding::kXUserDefined) {
+    DecodeXUserDefined(data, size, out);
+    return true;
+  }
+  // In their initial state the ASCII-compatible decoders map a run of ASCII bytes to itself.
+  if (IsAsciiCompatible(encoding) && IsInitial(*state)) {
+    size_t ascii = 0;
+    while (ascii < size && data[ascii] < 0x80)
+      ++ascii;
+    out->append(data, data + ascii);
+    data += ascii;
+    size -= ascii;
+  }
   ByteQueue queue(data, size, flush);
   bool ok = DecodeWith(encoding, state, queue, fatal, out);
   if (flush || !ok) *state = DecoderState();

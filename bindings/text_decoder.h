@@ -21,6 +21,16 @@ struct DecoderState {
   uint32_t d = 0;
 };
 
+inline bool IsInitial(const DecoderState& s) {
+  return (s.a | s.b | s.c | s.d) == 0;
+}
+
+// Bytes 0x00-0x7F decode to themselves when the decoder is in its initial state.
+inline bool IsAsciiCompatible(Encoding e) {
+  return e != Encoding::kUtf16Be && e != Encoding::kUtf16Le && e != Encoding::kIso2022Jp &&
+         e != Encoding::kReplacement;
+}
+
 // Decodes `size` bytes, appending UTF-16 code units to `out`. `flush`: the input ends here (the
 // decoder handles end-of-queue and `state` returns to the initial state). Returns false on the
 // first error when `fatal` is set (the output is then unspecified); otherwise errors become
