@@ -176,6 +176,11 @@ TEST(TextDecoderMultiByte, StateCarriesAcrossChunksAndResetsAfterFlush) {
                    "const c = d.decode(new Uint8Array([0xFA]));\n"
                    "return escape(a + '|' + b + '|' + c);"),
             "%7C%uFFFD%7C%uFFFD");
+  // A pending lead byte is not forgotten when the next chunk is all ASCII.
+  EXPECT_EQ(EvalJs("const d = new TextDecoder('big5');\n"
+                   "const a = d.decode(new Uint8Array([0x81]), {stream: true});\n"
+                   "return escape(a + '|' + d.decode(new Uint8Array([0x41, 0x42])));"),
+            "%7C%uFFFDAB");
 }
 
 TEST(TextDecoderUtf16, BomSurrogatesAndOddLength) {
