@@ -1,0 +1,87 @@
+// URL / URLSearchParams behaviour a worker author relies on, beyond the WPT data tables.
+#include <gtest/gtest.h>
+
+#include "tests/unit/test_worker.h"
+
+namespace edgerun::testing {
+namespace {
+
+TEST(Url, ResolvesAgainstBaseAndNormalizes) {
+  EXPECT_EQ(EvalJs("const u = new URL('../c/./d?x=1#f', 'https://EXAMPLE.com:443/a/b/');"
+                   "return [u.href, u.origin, u.host, u.pathname, u.search, u.hash].join('|');"),
+            "https://example.com/a/c/d?x=1#f|https://example.com|example.com|/a/c/d|?x=1|#f");
+}
+
+TEST(Url, InvalidThrowsTypeErrorAndStaticsReport) {
+  EXPECT_EQ(EvalJs("let e; try { new URL('/relative'); } catch (x) { e = x; }"
+                   "return [e instanceof TypeError, URL.canParse('/x'), URL.canParse('/x', "
+                   "'http://h'), URL.parse('nope'), URL.parse('/p', 'http://h').href].join('|');"),
+            "true|false|true||http://h/p");
+}
+
+TEST(Url, IdnaAndIpHosts) {
+  EXPECT_EQ(
+      EvalJs("return [new URL('http://Bücher.de/').host, new URL('http://0x7f.1/').host,"
+             "new URL('http://[0:0:0:0:0:0:0:1]:8080/').host, new URL('http://0300.0250.1/').host,"
+             "new URL('foo://Opaque%41/').host].join('|');"),
+      "xn--bcher-kva.de|127.0.0.1|[::1]:8080|192.168.0.1|Opaque%41");
+  // Invalid Punycode, a space, too many IPv4 parts, a bidi violation.
+  EXPECT_EQ(EvalJs("return ['http://xn--a.com/', 'http://a b/', 'http://1.2.3.4.5/', "
+                   "'http://אa.com/'].map((u) => URL.canParse(u)).join('|');"),
+            "false|false|false|false");
+}
+
+TEST(Url, SettersFollowStateOverrides) {
+  EXPECT_EQ(EvalJs("const u = new URL('http://user@h:81/p?q#f');"
+                   "u.protocol = 'https'; u.port = '443'; u.hostname = 'x.org'; u.pathname = 'a b';"
+                   "u.hash = ''; u.username = ''; u.protocol = 'foo';"
+                   "return u.href;"),
+            "https://x.org/a%20b?q");
+}
+
+TEST(Url, SearchParamsIsLiveBothWays) {
+  EXPECT_EQ(EvalJs("const u = new URL('http://h/?a=1&b=2'); const p = u.searchParams;"
+                   "p.append('c', 'x y'); const s1 = u.search;"
+                   "u.search = '?z=9'; const s2 = p.get('z') + ',' + p.has('a');"
+                   "p.delete('z'); return [s1, s2, u.href, p === u.searchParams].join('|');"),
+            "?a=1&b=2&c=x+y|9,false|http://h/|true");
+}
+
+TEST(UrlSearchParams, ConstructorsAndSerialization) {
+  EXPECT_EQ(EvalJs("const a = new URLSearchParams('?x=%20&y=%E2%82%AC&x=2');"
+                   "const b = new URLSearchParams([['k', 'v'], ['k', 'w']]);"
+                   "const c = new URLSearchParams({q: 'a&b=c', n: 1});"
+                   "return [a.getAll('x').join(','), a.get('y'), a.size, b.toString(), "
+                   "c.toString()].join('|');"),
+            " ,2|€|3|k=v&k=w|q=a%26b%3Dc&n=1");
+  EXPECT_EQ(
+      EvalJs("try { new URLSearchParams([['a']]); return 'no'; } catch (e) { return e.name; }"),
+      "TypeError");
+}
+
+TEST(UrlSearchParams, SortIsStableAndIterationIsLive) {
+  EXPECT_EQ(EvalJs("const p = new URLSearchParams('z=1&a=2&z=0&b=3'); p.sort();"
+                   "const seen = []; for (const [k, v] of p) { seen.push(k + v);"
+                   " if (seen.length === 1) p.append('zz', '4'); }"
+                   "return seen.join(',') + '|' + Object.prototype.toString.call(p.keys()) + '|' + "
+                   "p.has('z', '0') + p.has('z', '5');"),
+            "a2,b3,z1,z0,zz4|[object URLSearchParams Iterator]|truefalse");
+}
+
+TEST(Url, RequestAndRedirectParseUrls) {
+  EXPECT_EQ(EvalJs("const r = new Request('HTTP://Example.COM/a/../b c');"
+                   "let e = 'none'; try { new Request('/relative'); } catch (x) { e = x.name; }"
+                   "const loc = Response.redirect('https://x.org/?q=a b').headers.get('location');"
+                   "let e2 = 'none'; try { Response.redirect('nope'); } catch (x) { e2 = x.name; }"
+                   "return [r.url, e, loc, e2].join('|');"),
+            "http://example.com/b%20c|TypeError|https://x.org/?q=a%20b|TypeError");
+}
+
+TEST(Url, LocationHookGivesRequestABase) {
+  EXPECT_EQ(EvalJs("globalThis.location = {href: 'https://base.test/dir/'};"
+                   "return new Request('page?x').url;"),
+            "https://base.test/dir/page?x");
+}
+
+}  // namespace
+}  // namespace edgerun::testing
