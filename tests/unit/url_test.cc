@@ -83,5 +83,23 @@ TEST(Url, LocationHookGivesRequestABase) {
             "https://base.test/dir/page?x");
 }
 
+TEST(UrlPattern, RoutesWithGroups) {
+  EXPECT_EQ(EvalJs("const p = new URLPattern({pathname: '/users/:id(\\\\d+)/*'});"
+                   "const m = p.exec('https://x.org/users/42/posts/7');"
+                   "const s = new URLPattern('/books/:slug', 'https://shop.test');"
+                   "return [p.test('https://x.org/users/abc/'), m.pathname.groups.id, "
+                   "m.pathname.groups[0], s.test('https://shop.test/books/dune'), "
+                   "s.test('https://other.test/books/dune'), p.hasRegExpGroups, "
+                   "Object.prototype.toString.call(p)].join('|');"),
+            "false|42|posts/7|true|false|true|[object URLPattern]");
+}
+
+TEST(UrlPattern, CanonicalizesHostnameAndPortLikeTheUrlParser) {
+  EXPECT_EQ(EvalJs("const p = new URLPattern({hostname: 'example.com/ignored', port: '80 '});"
+                   "const m = p.exec({hostname: 'example.com', port: '8\t0'});"
+                   "return [p.hostname, p.port, m.port.input, m.inputs[0].port].join('|');"),
+            "example.com|80|80|8\t0");
+}
+
 }  // namespace
 }  // namespace edgerun::testing

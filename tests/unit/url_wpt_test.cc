@@ -215,9 +215,9 @@ TEST(UrlWpt, UrlPatternSuite) {
   if (!std::filesystem::exists(kShared / "wpt" / "urlpattern")) GTEST_SKIP() << "no WPT checkout";
   WptResult r = RunSuite("urlpattern");
   ASSERT_GT(r.pass + r.fail, 100);
-  // urlpattern-polyfill 10.1.0 predates some spec changes (see the report in the commit log);
-  // this floor keeps what passes today from regressing.
-  EXPECT_GE(r.pass * 100, (r.pass + r.fail) * 92) << r.failures;
+  // The brief's bar. What fails: the tentative generate() (not in the polyfill), RegExp `v` flag
+  // sets (V8 10.2 lacks them), non-BMP group names (the polyfill's tokenizer).
+  EXPECT_GE(r.pass * 100, (r.pass + r.fail) * 95) << r.failures;
   std::cout << r.failures;
 }
 
