@@ -75,25 +75,18 @@ std::optional<uint64_t> ParseIpv4Number(std::string_view s) {
 }
 
 bool EndsInANumber(std::string_view input) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (;;) {
-    size_t dot = input.find('.', start);
-    parts.push_back(input.substr(start, dot == std::string_view::npos ? dot : dot - start));
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
+  if (input.empty()) return false;
+  if (input.back() == '.') {
+    input.remove_suffix(1);
+    if (input.empty()) return false;  // only "." was there: one empty part
   }
-  if (parts.back().empty()) {
-    if (parts.size() == 1) return false;
-    parts.pop_back();
-  }
-  std::string_view last = parts.back();
-  if (!last.empty()) {
-    bool all_digits = true;
-    for (char c : last)
-      all_digits = all_digits && IsAsciiDigit(c);
-    if (all_digits) return true;
-  }
+  size_t dot = input.rfind('.');
+  std::string_view last = dot == std::string_view::npos ? input : input.substr(dot + 1);
+  if (last.empty()) return false;
+  bool all_digits = true;
+  for (char c : last)
+    all_digits = all_digits && IsAsciiDigit(c);
+  if (all_digits) return true;
   return ParseIpv4Number(last).has_value();
 }
 
@@ -344,8 +337,9 @@ std::optional<std::string> ParseHost(std::string_view input, bool is_opaque) {
   }
   // UTF-8 decode without BOM: invalid sequences become U+FFFD, which IDNA then rejects. ICU's
   // UTF-8 entry point does the same replacement, so the bytes go to it as they are.
-  std::string domain = PercentDecode(input);
-  std::optional<std::string> ascii = DomainToAscii(domain);
+  std::optional<std::string> ascii = input.find('%') == std::string_view::npos
+                                         ? DomainToAscii(input)
+                                         : DomainToAscii(PercentDecode(input));
   if (!ascii) return std::nullopt;
   for (char c : *ascii) {
     if (IsForbiddenDomainCodePoint(static_cast<uint8_t>(c))) return std::nullopt;

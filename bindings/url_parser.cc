@@ -1,5 +1,6 @@
 #include "bindings/url_parser.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -57,30 +58,39 @@ void ShortenPath(UrlRecord* url) {
   if (!url->path.empty()) url->path.pop_back();
 }
 
-std::string Preprocess(std::string_view input, bool trim) {
+// Trims (for a plain parse) and removes ASCII tab or newline. Most inputs have neither, and then
+// the result is a view of the input; `storage` holds the copy otherwise.
+std::string_view Preprocess(std::string_view input, bool trim, std::string* storage) {
   if (trim) {
     while (!input.empty() && static_cast<uint8_t>(input.front()) <= 0x20)
       input.remove_prefix(1);
     while (!input.empty() && static_cast<uint8_t>(input.back()) <= 0x20)
       input.remove_suffix(1);
   }
-  std::string out;
-  out.reserve(input.size());
-  for (char c : input) {
-    if (c != '\t' && c != '\n' && c != '\r') out.push_back(c);
+  size_t first = std::min({input.find('\t'), input.find('\n'), input.find('\r')});
+  if (first == std::string_view::npos) return input;
+  storage->reserve(input.size());
+  storage->append(input.data(), first);
+  for (size_t i = first; i < input.size(); ++i) {
+    char c = input[i];
+    if (c != '\t' && c != '\n' && c != '\r') storage->push_back(c);
   }
-  return out;
+  return *storage;
 }
 
 // Returns false on failure. `state_override` is nullopt for a plain parse.
 bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
                 std::optional<State> state_override) {
   const bool has_override = state_override.has_value();
-  const std::string input = Preprocess(raw, !has_override);
+  std::string storage;
+  const std::string_view input = Preprocess(raw, !has_override, &storage);
   const ptrdiff_t size = static_cast<ptrdiff_t>(input.size());
   State state = has_override ? *state_override : State::kSchemeStart;
   std::string buffer;
   bool at_sign_seen = false, inside_brackets = false, password_token_seen = false;
+  // IsSpecial() compares strings; the state machine asks per code point, so it is cached and
+  // refreshed wherever the scheme changes.
+  bool special = url->IsSpecial();
   auto remaining_starts_with = [&](ptrdiff_t pointer, char ch) {
     return pointer + 1 < size && input[pointer + 1] == ch;
   };
@@ -105,11 +115,12 @@ bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
           buffer.push_back(ToLower(c));
         } else if (c == ':') {
           if (has_override) {
-            if (url->IsSpecial() != IsSpecialScheme(buffer)) return true;
+            if (special != IsSpecialScheme(buffer)) return true;
             if ((url->IncludesCredentials() || url->port) && buffer == "file") return true;
             if (url->scheme == "file" && url->host && url->host->empty()) return true;
           }
           url->scheme = buffer;
+          special = IsSpecialScheme(url->scheme);
           if (has_override) {
             if (url->port && *url->port == DefaultPort(url->scheme)) url->port.reset();
             return true;
@@ -117,9 +128,9 @@ bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
           buffer.clear();
           if (url->scheme == "file") {
             state = State::kFile;
-          } else if (url->IsSpecial() && base != nullptr && base->scheme == url->scheme) {
+          } else if (special && base != nullptr && base->scheme == url->scheme) {
             state = State::kSpecialRelativeOrAuthority;
-          } else if (url->IsSpecial()) {
+          } else if (special) {
             state = State::kSpecialAuthoritySlashes;
           } else if (remaining_starts_with(pointer, '/')) {
             state = State::kPathOrAuthority;
@@ -142,6 +153,7 @@ bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
         if (base == nullptr || (base->opaque_path && c != '#')) return false;
         if (base->opaque_path && c == '#') {
           url->scheme = base->scheme;
+          special = IsSpecialScheme(url->scheme);
           url->opaque_path = true;
           url->opaque = base->opaque;
           url->query = base->query;
@@ -177,7 +189,8 @@ bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
 
       case State::kRelative:
         url->scheme = base->scheme;
-        if (c == '/' || (url->IsSpecial() && c == '\\')) {
+        special = IsSpecialScheme(url->scheme);
+        if (c == '/' || (special && c == '\\')) {
           state = State::kRelativeSlash;
         } else {
           url->username = base->username;
@@ -202,7 +215,7 @@ bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
         break;
 
       case State::kRelativeSlash:
-        if (url->IsSpecial() && (c == '/' || c == '\\')) {
+        if (special && (c == '/' || c == '\\')) {
           state = State::kSpecialAuthorityIgnoreSlashes;
         } else if (c == '/') {
           state = State::kAuthority;
@@ -245,14 +258,20 @@ bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
                                  password_token_seen ? &url->password : &url->username);
           }
           buffer.clear();
-        } else if (c == kEof || c == '/' || c == '?' || c == '#' ||
-                   (url->IsSpecial() && c == '\\')) {
+        } else if (c == kEof || c == '/' || c == '?' || c == '#' || (special && c == '\\')) {
           if (at_sign_seen && buffer.empty()) return false;
           pointer -= static_cast<ptrdiff_t>(buffer.size()) + 1;
           buffer.clear();
           state = State::kHost;
         } else {
-          buffer.push_back(static_cast<char>(c));
+          ptrdiff_t end = pointer + 1;
+          while (end < size) {
+            char d = input[end];
+            if (d == '@' || d == '/' || d == '?' || d == '#' || (special && d == '\\')) break;
+            ++end;
+          }
+          buffer.append(input, pointer, end - pointer);
+          pointer = end - 1;
         }
         break;
 
@@ -264,36 +283,45 @@ bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
         } else if (c == ':' && !inside_brackets) {
           if (buffer.empty()) return false;
           if (has_override && *state_override == State::kHostname) return false;
-          std::optional<std::string> host = ParseHost(buffer, !url->IsSpecial());
+          std::optional<std::string> host = ParseHost(buffer, !special);
           if (!host) return false;
           url->host = std::move(*host);
           buffer.clear();
           state = State::kPort;
-        } else if (c == kEof || c == '/' || c == '?' || c == '#' ||
-                   (url->IsSpecial() && c == '\\')) {
+        } else if (c == kEof || c == '/' || c == '?' || c == '#' || (special && c == '\\')) {
           --pointer;
-          if (url->IsSpecial() && buffer.empty()) return false;
+          if (special && buffer.empty()) return false;
           if (has_override && buffer.empty() && (url->IncludesCredentials() || url->port)) {
             return false;
           }
-          std::optional<std::string> host = ParseHost(buffer, !url->IsSpecial());
+          std::optional<std::string> host = ParseHost(buffer, !special);
           if (!host) return false;
           url->host = std::move(*host);
           buffer.clear();
           state = State::kPathStart;
           if (has_override) return true;
         } else {
-          if (c == '[') inside_brackets = true;
-          if (c == ']') inside_brackets = false;
-          buffer.push_back(static_cast<char>(c));
+          ptrdiff_t end = pointer;
+          while (end < size) {
+            char d = input[end];
+            if (end > pointer && ((d == ':' && !inside_brackets) || d == '/' || d == '?' ||
+                                  d == '#' || (special && d == '\\'))) {
+              break;
+            }
+            if (d == '[') inside_brackets = true;
+            if (d == ']') inside_brackets = false;
+            ++end;
+          }
+          buffer.append(input, pointer, end - pointer);
+          pointer = end - 1;
         }
         break;
 
       case State::kPort:
         if (IsAsciiDigit(c)) {
           buffer.push_back(static_cast<char>(c));
-        } else if (c == kEof || c == '/' || c == '?' || c == '#' ||
-                   (url->IsSpecial() && c == '\\') || has_override) {
+        } else if (c == kEof || c == '/' || c == '?' || c == '#' || (special && c == '\\') ||
+                   has_override) {
           if (!buffer.empty()) {
             uint32_t port = 0;
             for (char d : buffer) {
@@ -318,6 +346,7 @@ bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
 
       case State::kFile:
         url->scheme = "file";
+        special = true;
         url->host = "";
         if (c == '/' || c == '\\') {
           state = State::kFileSlash;
@@ -333,7 +362,7 @@ bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
             state = State::kFragment;
           } else if (c != kEof) {
             url->query.reset();
-            if (!StartsWithWindowsDriveLetter(std::string_view(input).substr(pointer))) {
+            if (!StartsWithWindowsDriveLetter(input.substr(pointer))) {
               ShortenPath(url);
             } else {
               url->path.clear();
@@ -353,8 +382,8 @@ bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
         } else {
           if (base != nullptr && base->scheme == "file") {
             url->host = base->host;
-            if (!StartsWithWindowsDriveLetter(std::string_view(input).substr(pointer)) &&
-                !base->path.empty() && IsNormalizedWindowsDriveLetter(base->path[0])) {
+            if (!StartsWithWindowsDriveLetter(input.substr(pointer)) && !base->path.empty() &&
+                IsNormalizedWindowsDriveLetter(base->path[0])) {
               url->path.push_back(base->path[0]);
             }
           }
@@ -373,7 +402,7 @@ bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
             if (has_override) return true;
             state = State::kPathStart;
           } else {
-            std::optional<std::string> host = ParseHost(buffer, !url->IsSpecial());
+            std::optional<std::string> host = ParseHost(buffer, !special);
             if (!host) return false;
             if (*host == "localhost") host->clear();
             url->host = std::move(*host);
@@ -387,7 +416,7 @@ bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
         break;
 
       case State::kPathStart:
-        if (url->IsSpecial()) {
+        if (special) {
           state = State::kPath;
           if (c != '/' && c != '\\') --pointer;
         } else if (!has_override && c == '?') {
@@ -405,7 +434,7 @@ bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
         break;
 
       case State::kPath: {
-        const bool slash = c == '/' || (url->IsSpecial() && c == '\\');
+        const bool slash = c == '/' || (special && c == '\\');
         if (c == kEof || slash || (!has_override && (c == '?' || c == '#'))) {
           if (IsDoubleDot(buffer)) {
             ShortenPath(url);
@@ -416,7 +445,7 @@ bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
             if (url->scheme == "file" && url->path.empty() && IsWindowsDriveLetter(buffer)) {
               buffer[1] = ':';
             }
-            url->path.push_back(buffer);
+            url->path.push_back(std::move(buffer));
           }
           buffer.clear();
           if (c == '?') {
@@ -428,7 +457,17 @@ bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
             state = State::kFragment;
           }
         } else {
-          AppendPercentEncoded(EncodeSet::kPath, static_cast<uint8_t>(c), &buffer);
+          // The rest of the segment in one go (each code point is handled alike).
+          ptrdiff_t end = pointer + 1;
+          while (end < size) {
+            char d = input[end];
+            if (d == '/' || (special && d == '\\') || (!has_override && (d == '?' || d == '#'))) {
+              break;
+            }
+            ++end;
+          }
+          AppendPercentEncoded(EncodeSet::kPath, input.substr(pointer, end - pointer), &buffer);
+          pointer = end - 1;
         }
         break;
       }
@@ -455,22 +494,27 @@ bool BasicParse(std::string_view raw, const UrlRecord* base, UrlRecord* url,
 
       case State::kQuery:
         if ((!has_override && c == '#') || c == kEof) {
-          AppendPercentEncoded(url->IsSpecial() ? EncodeSet::kSpecialQuery : EncodeSet::kQuery,
-                               buffer, &url->query.value());
+          AppendPercentEncoded(special ? EncodeSet::kSpecialQuery : EncodeSet::kQuery, buffer,
+                               &url->query.value());
           buffer.clear();
           if (c == '#') {
             url->fragment = "";
             state = State::kFragment;
           }
         } else {
-          buffer.push_back(static_cast<char>(c));
+          // Up to the fragment (or the end) in one go.
+          ptrdiff_t end = pointer + 1;
+          while (end < size && (has_override || input[end] != '#'))
+            ++end;
+          buffer.append(input, pointer, end - pointer);
+          pointer = end - 1;
         }
         break;
 
       case State::kFragment:
         if (c != kEof) {
-          AppendPercentEncoded(EncodeSet::kFragment, static_cast<uint8_t>(c),
-                               &url->fragment.value());
+          AppendPercentEncoded(EncodeSet::kFragment, input.substr(pointer), &url->fragment.value());
+          pointer = size - 1;
         }
         break;
     }

@@ -78,25 +78,34 @@ void AppendPercentEncoded(EncodeSet set, uint8_t c, std::string* out) {
 }
 
 void AppendPercentEncoded(EncodeSet set, std::string_view input, std::string* out) {
-  for (char c : input)
-    AppendPercentEncoded(set, static_cast<uint8_t>(c), out);
+  const Table& table = kTables[static_cast<size_t>(set)];
+  size_t start = 0;
+  for (size_t i = 0; i < input.size(); ++i) {
+    uint8_t c = static_cast<uint8_t>(input[i]);
+    if (!table[c]) continue;
+    out->append(input.data() + start, i - start);
+    const char escaped[3] = {'%', kHex[c >> 4], kHex[c & 15]};
+    out->append(escaped, 3);
+    start = i + 1;
+  }
+  out->append(input.data() + start, input.size() - start);
 }
 
 std::string PercentDecode(std::string_view input) {
   std::string out;
   out.reserve(input.size());
-  for (size_t i = 0; i < input.size(); ++i) {
-    if (input[i] == '%' && i + 2 < input.size()) {
-      int hi = HexValue(input[i + 1]);
-      int lo = HexValue(input[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(input[i]);
+  size_t start = 0;
+  for (size_t i = input.find('%'); i != std::string_view::npos; i = input.find('%', i + 1)) {
+    if (i + 2 >= input.size()) break;
+    int hi = HexValue(input[i + 1]);
+    int lo = HexValue(input[i + 2]);
+    if (hi < 0 || lo < 0) continue;
+    out.append(input.data() + start, i - start);
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    start = i + 3;
+    i += 2;
   }
+  out.append(input.data() + start, input.size() - start);
   return out;
 }
 
