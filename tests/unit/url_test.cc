@@ -94,6 +94,18 @@ TEST(UrlPattern, RoutesWithGroups) {
             "false|42|posts/7|true|false|true|[object URLPattern]");
 }
 
+// URLPattern is made on first use (a getter on the global that replaces itself).
+TEST(UrlPattern, GlobalLoadsOnFirstUseAndCanBeReplaced) {
+  EXPECT_EQ(EvalJs("const before = Object.getOwnPropertyDescriptor(globalThis, 'URLPattern');"
+                   "const P = URLPattern;"
+                   "const after = Object.getOwnPropertyDescriptor(globalThis, 'URLPattern');"
+                   "const same = URLPattern === P && new P({pathname: '/a'}) instanceof URLPattern;"
+                   "globalThis.URLPattern = 5;"
+                   "return [typeof before.get, before.enumerable, typeof P, after.value === P, "
+                   "after.enumerable, same, URLPattern].join('|');"),
+            "function|false|function|true|false|true|5");
+}
+
 TEST(UrlPattern, CanonicalizesHostnameAndPortLikeTheUrlParser) {
   EXPECT_EQ(EvalJs("const p = new URLPattern({hostname: 'example.com/ignored', port: '80 '});"
                    "const m = p.exec({hostname: 'example.com', port: '8\t0'});"

@@ -6,7 +6,11 @@
 // "example.com", "bad\nhost" to "badhost", port "80x" to "80"); it rejects those values instead.
 // The subclass below canonicalizes such values first, the way the spec does, and hands the
 // result to the polyfill.
-import {URLPattern as PolyfillURLPattern} from 'urlpattern-polyfill/urlpattern';
+//
+// Loaded lazily: most workers never touch URLPattern, and every tenant's isolate would otherwise
+// carry the polyfill's objects. `require` (not `import`) makes esbuild wrap the package in a
+// function that runs on first call; the global is a getter that does that call and then replaces
+// itself with the value (as Node does for its lazy globals).
 
 const {urlSet} = internal;
 const kHostnameSetter = 4, kPortSetter = 5;  // url::Setter numbers (bindings/url_parser.h)
@@ -73,25 +77,41 @@ function fixInit(init, isPattern) {
   return copy ?? init;
 }
 
-class URLPattern extends PolyfillURLPattern {
-  constructor(...args) {
-    if (args.length > 0) args[0] = fixInit(args[0], true);
-    super(...args);
-  }
-  test(...args) {
-    if (args.length > 0) args[0] = fixInit(args[0], false);
-    return super.test(...args);
-  }
-  exec(...args) {
-    const input = args[0];
-    if (args.length > 0) args[0] = fixInit(input, false);
-    const result = super.exec(...args);
-    // The result reports the caller's input, not the canonicalized copy.
-    if (result !== null && result !== undefined && args.length > 0) result.inputs[0] = input;
-    return result;
-  }
+function makeURLPattern() {
+  const {URLPattern: PolyfillURLPattern} = require('urlpattern-polyfill/urlpattern');
+  return class URLPattern extends PolyfillURLPattern {
+    constructor(...args) {
+      if (args.length > 0) args[0] = fixInit(args[0], true);
+      super(...args);
+    }
+    test(...args) {
+      if (args.length > 0) args[0] = fixInit(args[0], false);
+      return super.test(...args);
+    }
+    exec(...args) {
+      const input = args[0];
+      if (args.length > 0) args[0] = fixInit(input, false);
+      const result = super.exec(...args);
+      // The result reports the caller's input, not the canonicalized copy.
+      if (result !== null && result !== undefined && args.length > 0) result.inputs[0] = input;
+      return result;
+    }
+  };
 }
 
-internal.setToStringTag(URLPattern, 'URLPattern');
-internal.makeEnumerable(URLPattern, ['test', 'exec']);
-internal.defineGlobal('URLPattern', URLPattern);
+function setGlobal(value) {
+  Object.defineProperty(global, 'URLPattern', {value, writable: true, configurable: true, enumerable: false});
+}
+
+Object.defineProperty(global, 'URLPattern', {
+  get() {
+    const URLPattern = makeURLPattern();
+    internal.setToStringTag(URLPattern, 'URLPattern');
+    internal.makeEnumerable(URLPattern, ['test', 'exec']);
+    setGlobal(URLPattern);
+    return URLPattern;
+  },
+  set: setGlobal,
+  configurable: true,
+  enumerable: false,
+});
