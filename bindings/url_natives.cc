@@ -22,10 +22,10 @@ bool ToUsvUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value, std::string* ou
     out->resize(len);
     s->WriteOneByte(isolate, reinterpret_cast<uint8_t*>(out->data()), 0, len,
                     v8::String::NO_NULL_TERMINATION);
-    bool ascii = true;
+    uint8_t any = 0;  // an OR over all bytes: vectorizes, unlike an early exit
     for (char c : *out)
-      ascii = ascii && static_cast<uint8_t>(c) < 0x80;
-    if (ascii) return true;
+      any |= static_cast<uint8_t>(c);
+    if (any < 0x80) return true;
   }
   int length = s->Utf8Length(isolate);
   out->resize(length);
