@@ -77,14 +77,20 @@ void UrlSet(const v8::FunctionCallbackInfo<v8::Value>& args) {
 
 v8::Local<v8::String> DecodeComponent(v8::Isolate* isolate, std::string_view raw) {
   std::string bytes;
-  bytes.reserve(raw.size());
+  if (raw.find_first_of("+%") != std::string_view::npos) {
+    bytes.reserve(raw.size());
+    for (char c : raw)
+      bytes.push_back(c == '+' ? ' ' : c);
+    bytes = url::PercentDecode(bytes);
+    raw = bytes;
+  }
+  uint8_t any = 0;
   for (char c : raw)
-    bytes.push_back(c == '+' ? ' ' : c);
-  bytes = url::PercentDecode(bytes);
+    any |= static_cast<uint8_t>(c);
+  if (any < 0x80) return OneByteString(isolate, raw);
+  // UTF-8 decode without BOM, invalid sequences becoming U+FFFD.
   std::u16string utf16;
-  Utf8DecodeResult r = DecodeUtf8(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(),
-                                  false, false, &utf16);
-  if (r.ascii) return OneByteString(isolate, bytes);
+  DecodeUtf8(reinterpret_cast<const uint8_t*>(raw.data()), raw.size(), false, false, &utf16);
   return v8::String::NewFromTwoByte(isolate, reinterpret_cast<const uint16_t*>(utf16.data()),
                                     v8::NewStringType::kNormal, static_cast<int>(utf16.size()))
       .ToLocalChecked();
