@@ -20,7 +20,8 @@
 
   const surrogateRe = /[\uD800-\uDFFF]/;
   const loneSurrogateRe = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-  // Web IDL USVString conversion.
+  // Web IDL USVString conversion. Strings that only go to the URL natives skip it: the natives
+  // replace lone surrogates themselves when they convert to UTF-8.
   function toUSVString(value) {
     const s = `${value}`;
     return surrogateRe.test(s) ? s.replace(loneSurrogateRe, '\uFFFD') : s;
@@ -43,8 +44,8 @@
 
     constructor(url, base = undefined) {
       requireArgs(arguments.length, 1, "URL' constructor");
-      url = toUSVString(url);
-      if (base !== undefined) base = toUSVString(base);
+      url = `${url}`;
+      if (base !== undefined) base = `${base}`;
       const r = urlParse(url, base);
       if (r === undefined) {
         throw new TypeError(base === undefined ? `Invalid URL: ${url}` : `Invalid URL: ${url} (base: ${base})`);
@@ -63,20 +64,20 @@
 
     static canParse(url, base = undefined) {
       requireArgs(arguments.length, 1, "canParse' on 'URL");
-      url = toUSVString(url);
-      if (base !== undefined) base = toUSVString(base);
+      url = `${url}`;
+      if (base !== undefined) base = `${base}`;
       return urlParse(url, base) !== undefined;
     }
 
     #set(setter, value) {
-      const r = urlSet(this.#r[0], setter, toUSVString(value));
+      const r = urlSet(this.#r[0], setter, `${value}`);
       if (r !== undefined) this.#r = r;
       return r !== undefined;
     }
 
     get href() { return this.#r[0]; }
     set href(value) {
-      value = toUSVString(value);
+      value = `${value}`;
       const r = urlParse(value);
       if (r === undefined) throw new TypeError(`Failed to set the 'href' property on 'URL': Invalid URL: ${value}`);
       this.#r = r;
@@ -377,10 +378,10 @@
   // For Request/Response: the serialized URL, or a TypeError naming `what`. Workers have no base
   // URL; a harness that needs one defines globalThis.location (like Deno's --location).
   internal.parseUrl = function (input, what) {
-    input = toUSVString(input);
+    input = `${input}`;
     let base;
     const location = global.location;
-    if (location !== undefined && location !== null) base = toUSVString(location.href ?? location);
+    if (location !== undefined && location !== null) base = `${location.href ?? location}`;
     const r = urlParse(input, base);
     if (r === undefined) throw new TypeError(`${what}: Invalid URL: ${input}`);
     return r[0];
