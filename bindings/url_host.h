@@ -11,7 +11,8 @@ namespace edgerun::bindings::url {
 // `input` is UTF-8 (possibly with percent-escapes). std::nullopt is failure.
 std::optional<std::string> ParseHost(std::string_view input, bool is_opaque);
 
-// UTS #46 ToASCII with the URL Standard's flags (beStrict = false).
+// The URL Standard's domain to ASCII (beStrict = false): ASCII is lowercased, anything else goes
+// through UTS #46 ToASCII (ICU) with the URL Standard's flags.
 std::optional<std::string> DomainToAscii(std::string_view domain);
 
 }  // namespace edgerun::bindings::url
