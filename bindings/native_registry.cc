@@ -14,6 +14,7 @@ const std::vector<NativeFunction>& AllNatives() {
     AppendEncodingNatives(&out);
     AppendFetchNatives(&out);
     AppendTimerNatives(&out);
+    AppendUrlNatives(&out);
     return out;
   }();
   return natives;
