@@ -160,13 +160,42 @@ TEST(Streams, TransformStreamSidesAreTheGlobalClasses) {
 }
 
 TEST(Streams, ReplacingGlobalsDoesNotBreakStreams) {
-  // A worker that overwrites queueMicrotask (or Promise.prototype.then) must not change how
-  // streams schedule their own work.
-  EXPECT_EQ(EvalJs("globalThis.queueMicrotask = () => { throw new Error('user queueMicrotask'); };"
-                   "const out = []; for await (const c of ReadableStream.from(['p', 'q'])) "
+  // Streams load on first use; a worker that replaced Promise, its methods or queueMicrotask
+  // before that must not change how streams schedule their own work, and gets its own
+  // replacements back afterwards.
+  EXPECT_EQ(EvalJs("const fakePromise = function Promise() { throw new Error('user Promise'); };"
+                   "const realThen = Promise.prototype.then; let userThenCalls = 0;"
+                   "globalThis.Promise = fakePromise;"
+                   "Object.getPrototypeOf((async () => {})()).then = function (...a) {"
+                   "  userThenCalls++; return realThen.apply(this, a); };"
+                   "const userQueueMicrotask = () => { throw new Error('user queueMicrotask'); };"
+                   "globalThis.queueMicrotask = userQueueMicrotask;"
+                   "const rs = ReadableStream.from(['p', 'q']);"
+                   "const kept = globalThis.Promise === fakePromise && "
+                   "  globalThis.queueMicrotask === userQueueMicrotask;"
+                   "const calls = userThenCalls;"
+                   "const out = []; for await (const c of rs.pipeThrough(new TransformStream()))"
                    "  out.push(c);"
-                   "return out.join('');"),
-            "pq");
+                   "Object.getPrototypeOf((async () => {})()).then = realThen;"
+                   "return out.join('') + ' kept=' + kept + ' calls=' + calls;"),
+            "pq kept=true calls=0");
+}
+
+TEST(Streams, GlobalsBecomeDataPropertiesAndStayReplaceable) {
+  EXPECT_EQ(EvalJs("const before = Object.getOwnPropertyDescriptor(globalThis, 'WritableStream');"
+                   "new WritableStream();"
+                   "const after = Object.getOwnPropertyDescriptor(globalThis, 'WritableStream');"
+                   "return [typeof before.get, after.value === WritableStream, after.writable,"
+                   "  after.enumerable, after.configurable].join(' ');"),
+            "function true true false true");
+  // Reassigning a global before first use sticks; the runtime's own streams still work.
+  EXPECT_EQ(EvalJs("globalThis.TransformStream = 'mine';"
+                   "const te = new TextEncoderStream();"
+                   "const w = te.writable.getWriter(); w.write('ok'); w.close();"
+                   "const out = []; for await (const c of te.readable) out.push(...c);"
+                   "return TransformStream + ' ' + String.fromCharCode(...out) + ' ' + "
+                   "(te.readable instanceof ReadableStream);"),
+            "mine ok true");
 }
 
 TEST(Streams, WrongArgumentsThrowTypeErrors) {
