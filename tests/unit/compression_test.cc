@@ -211,5 +211,44 @@ TEST(Compression, CodecMemoryCountsAgainstTheTenantBudget) {
   EXPECT_EQ(r->body, "RangeError true true") << w.log().All();
 }
 
+TEST(Compression, LongStreamRunsInBoundedMemory) {
+  // 48 MiB through gzip and back, in 64 KiB chunks, under a 16 MiB heap and ArrayBuffer budget:
+  // only backpressure (the source is pulled as the far end reads) keeps this inside the budget.
+  isolates::TenantLimits limits;
+  limits.heap_limit_mb = 16;
+  limits.cpu_ms = 30000;
+  limits.wall_ms = 60000;
+  TestWorker w(
+      Files{{"index.js",
+             "export default { async fetch() {"
+             "  const total = 48 << 20, size = 64 << 10; let sent = 0, seed = 1;"
+             "  const source = new ReadableStream({ pull(c) {"
+             "    if (sent >= total) { c.close(); return; }"
+             "    const chunk = new Uint8Array(size);"
+             "    for (let i = 0; i < size; i += 4) {"
+             "      seed = (seed * 1103515245 + 12345) >>> 0; chunk[i] = seed >>> 27; }"
+             "    sent += size; c.enqueue(chunk); } }, { highWaterMark: 0 });"
+             "  let received = 0, sum = 0;"
+             "  await source.pipeThrough(new CompressionStream('gzip'))"
+             "    .pipeThrough(new DecompressionStream('gzip'))"
+             "    .pipeTo(new WritableStream({ write(c) { received += c.byteLength;"
+             "      for (let i = 0; i < c.length; i += 4096) sum = (sum + c[i]) >>> 0; } }));"
+             "  return new Response(received + ' ' + (sum > 0));"
+             "} };"}},
+      "index.js", isolates::ScriptFormat::kModules, {}, limits);
+  ASSERT_TRUE(w.started()) << w.start_error();
+  auto r = w.Fetch(
+      [] {
+        HttpRequest request;
+        request.method = "GET";
+        request.target = "/";
+        request.host = "example.com";
+        return request;
+      }(),
+      "", 60000);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, std::to_string(48 << 20) + " true") << w.log().All();
+}
+
 }  // namespace
 }  // namespace edgerun::testing
