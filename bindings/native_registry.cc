@@ -8,6 +8,7 @@ const std::vector<NativeFunction>& AllNatives() {
   static const std::vector<NativeFunction> natives = [] {
     std::vector<NativeFunction> out;
     AppendArrayBufferNatives(&out);
+    AppendBodyNatives(&out);
     AppendCompressionNatives(&out);
     AppendConsoleNatives(&out);
     AppendEncodingNatives(&out);

@@ -651,6 +651,7 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
       for (std::string& chunk : out.chunks)
         out_.push_back(std::move(chunk));
       handler_.OnResponseSent(*exchange, status, out.body_bytes);
+      DiscardRequestBody(*exchange);
       if (close) CloseNow();
     }
     if (!closed_ && continue_pending_ && in_flight_.empty()) {
@@ -728,6 +729,7 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
         streaming_.reset();
         exchange->response_.body_stream.reset();
         handler_.OnResponseSent(*exchange, exchange->response_.status, stream_bytes_);
+        DiscardRequestBody(*exchange);
         if (stream_close_) {
           CloseNow();
         } else {
@@ -746,6 +748,14 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
         return;
       }
     }
+  }
+
+  // The answer is out: whatever of the request body is still to come is read and dropped, so
+  // the connection can go on to the next request.
+  static void DiscardRequestBody(HttpExchange& exchange) {
+    if (!exchange.body_streamed_ || !exchange.request_.body_stream) return;
+    std::shared_ptr<BodyStream> body = std::move(exchange.request_.body_stream);
+    body->Cancel();
   }
 
   // The connection is going: the worker's stream is cancelled.
