@@ -198,6 +198,21 @@ TEST(Streams, GlobalsBecomeDataPropertiesAndStayReplaceable) {
             "mine ok true");
 }
 
+TEST(Streams, BufferedBodiesDoNotLoadStreams) {
+  // Streams cost every isolate that loads them ~140 KiB; a worker that only uses buffered bodies
+  // must not pay that (the globals stay unloaded accessors).
+  EXPECT_EQ(EvalJs("const r = new Request('http://x/', {method: 'POST', body: 'abc'});"
+                   "const text = await r.text();"
+                   "const res = new Response(new Uint8Array([1, 2]));"
+                   "const bytes = await res.clone().arrayBuffer();"
+                   "const json = await Response.json({a: 1}).json();"
+                   "const unloaded = typeof Object.getOwnPropertyDescriptor(globalThis, "
+                   "  'ReadableStream').get === 'function';"
+                   "const hasBody = new Response('x').body instanceof ReadableStream;"
+                   "return [text, bytes.byteLength, json.a, unloaded, hasBody].join(' ');"),
+            "abc 2 1 true true");
+}
+
 TEST(Streams, WrongArgumentsThrowTypeErrors) {
   EXPECT_EQ(EvalJs("const errors = [];"
                    "for (const f of [() => new ReadableStream({ type: 'nope' }),"
