@@ -160,9 +160,10 @@ TEST(Streams, TransformStreamSidesAreTheGlobalClasses) {
 }
 
 TEST(Streams, ReplacingGlobalsDoesNotBreakStreams) {
-  // Streams load on first use; a worker that replaced Promise, its methods or queueMicrotask
-  // before that must not change how streams schedule their own work, and gets its own
-  // replacements back afterwards.
+  // Streams load on first use; a worker that replaced Object, Promise, its methods or
+  // queueMicrotask before that must not change how streams schedule their own work, and gets its
+  // own replacements back afterwards. (Replacing Object while streams run breaks them: the
+  // polyfill looks Object.create and friends up at call time.)
   EXPECT_EQ(EvalJs("const fakePromise = function Promise() { throw new Error('user Promise'); };"
                    "const realThen = Promise.prototype.then; let userThenCalls = 0;"
                    "globalThis.Promise = fakePromise;"
@@ -170,6 +171,9 @@ TEST(Streams, ReplacingGlobalsDoesNotBreakStreams) {
                    "  userThenCalls++; return realThen.apply(this, a); };"
                    "const userQueueMicrotask = () => { throw new Error('user queueMicrotask'); };"
                    "globalThis.queueMicrotask = userQueueMicrotask;"
+                   "const realObject = Object; globalThis.Object = null;"
+                   "const loaded = typeof ReadableStream;"  // the first touch loads streams
+                   "globalThis.Object = realObject;"
                    "const rs = ReadableStream.from(['p', 'q']);"
                    "const kept = globalThis.Promise === fakePromise && "
                    "  globalThis.queueMicrotask === userQueueMicrotask;"
@@ -177,8 +181,8 @@ TEST(Streams, ReplacingGlobalsDoesNotBreakStreams) {
                    "const out = []; for await (const c of rs.pipeThrough(new TransformStream()))"
                    "  out.push(c);"
                    "Object.getPrototypeOf((async () => {})()).then = realThen;"
-                   "return out.join('') + ' kept=' + kept + ' calls=' + calls;"),
-            "pq kept=true calls=0");
+                   "return out.join('') + ' ' + loaded + ' kept=' + kept + ' calls=' + calls;"),
+            "pq function kept=true calls=0");
 }
 
 TEST(Streams, GlobalsBecomeDataPropertiesAndStayReplaceable) {

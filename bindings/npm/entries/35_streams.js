@@ -27,10 +27,11 @@ const kNames = [
   'WritableStreamDefaultWriter',
 ];
 
-// What the polyfill reads from the global while it loads (Promise and its then/resolve/reject,
-// DOMException) or on first use (queueMicrotask), captured now, at snapshot time. Loading may
-// happen after user code replaced them, so they are put back for the duration of the load.
-const {defineProperty, getOwnPropertyDescriptor} = Object;
+// What the polyfill reads from the global while it loads (Object, Symbol, Promise and its
+// then/resolve/reject, DOMException) or on first use (queueMicrotask), captured now, at snapshot
+// time. Loading may happen after user code replaced them, so they are put back for the duration
+// of the load.
+const {defineProperty, freeze, getOwnPropertyDescriptor, getPrototypeOf, setPrototypeOf} = Object;
 // The polyfill keeps the first queueMicrotask it finds for good; it is given this one, at load
 // (see load()). It drops the single callback of that load-time call, whose only effect would be
 // to resolve a throwaway promise with an object: a worker that has defined
@@ -47,6 +48,8 @@ function microtaskForStreams(callback) {
 const PromiseCtor = global.Promise;
 const PromiseProto = PromiseCtor.prototype;
 const originals = [
+  [global, 'Object', getOwnPropertyDescriptor(global, 'Object')],
+  [global, 'Symbol', getOwnPropertyDescriptor(global, 'Symbol')],
   [global, 'Promise', getOwnPropertyDescriptor(global, 'Promise')],
   [global, 'queueMicrotask', {
     value: microtaskForStreams, writable: true, enumerable: false, configurable: true}],
@@ -55,8 +58,12 @@ const originals = [
   [PromiseCtor, 'reject', getOwnPropertyDescriptor(PromiseCtor, 'reject')],
   [PromiseProto, 'then', getOwnPropertyDescriptor(PromiseProto, 'then')],
 ];
-const AsyncIteratorPrototype =
-    Object.getPrototypeOf(Object.getPrototypeOf(async function* () {}).prototype);
+const AsyncIteratorPrototype = getPrototypeOf(getPrototypeOf(async function* () {}).prototype);
+
+// As internal.defineGlobal, with defineProperty captured here (it runs after user code).
+function defineGlobal(name, value) {
+  defineProperty(global, name, {value, writable: true, enumerable: false, configurable: true});
+}
 
 const lazyGetters = {};
 let classes = null;
@@ -101,15 +108,15 @@ function load() {
     dropNextMicrotask = false;
     // Web IDL: a ReadableStream async iterator's prototype inherits from
     // %AsyncIteratorPrototype% (the polyfill makes its own object instead).
-    Object.setPrototypeOf(Object.getPrototypeOf(iterator), AsyncIteratorPrototype);
-    return Object.freeze(loaded);
+    setPrototypeOf(getPrototypeOf(iterator), AsyncIteratorPrototype);
+    return freeze(loaded);
   });
   // Globals still holding the lazy accessor become the classes (a global the worker has
   // reassigned in the meantime stays as the worker left it).
   for (const name of kNames) {
     const desc = getOwnPropertyDescriptor(global, name);
     if (desc !== undefined && desc.get === lazyGetters[name]) {
-      internal.defineGlobal(name, classes[name]);
+      defineGlobal(name, classes[name]);
     }
   }
   return classes;
@@ -126,14 +133,14 @@ for (const name of kNames) {
   defineProperty(global, name, {
     get,
     set(value) {
-      internal.defineGlobal(name, value);
+      defineGlobal(name, value);
     },
     enumerable: false,
     configurable: true,
   });
   defineProperty(streams, name, {get, enumerable: true});
 }
-internal.streams = Object.freeze(streams);
+internal.streams = freeze(streams);
 // True once the classes exist. Runtime code that only needs to know whether a value is a
 // stream (a Response body init, say) can ask this first instead of loading streams to find out:
 // before the first load no ReadableStream can exist.
