@@ -8,8 +8,10 @@ const std::vector<NativeFunction>& AllNatives() {
   static const std::vector<NativeFunction> natives = [] {
     std::vector<NativeFunction> out;
     AppendArrayBufferNatives(&out);
+    AppendBase64Natives(&out);
     AppendConsoleNatives(&out);
     AppendEncodingNatives(&out);
+    AppendEsNatives(&out);
     AppendTimerNatives(&out);
     return out;
   }();

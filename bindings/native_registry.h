@@ -22,8 +22,10 @@ const std::vector<NativeFunction>& AllNatives();
 
 // Per-group tables (one file each), concatenated by AllNatives().
 void AppendArrayBufferNatives(std::vector<NativeFunction>* out);
+void AppendBase64Natives(std::vector<NativeFunction>* out);
 void AppendConsoleNatives(std::vector<NativeFunction>* out);
 void AppendEncodingNatives(std::vector<NativeFunction>* out);
+void AppendEsNatives(std::vector<NativeFunction>* out);
 void AppendTimerNatives(std::vector<NativeFunction>* out);
 
 // The Host of the context a native was called in (set when the context was created).
