@@ -85,6 +85,11 @@
     },
   });
 
+  const unscopables = Array.prototype[Symbol.unscopables];
+  for (const name of ['toReversed', 'toSorted', 'toSpliced']) {
+    ReflectDefineProperty(unscopables, name, {value: true, writable: true, enumerable: true, configurable: true});
+  }
+
   // %TypedArray%: the element type comes from [[TypedArrayName]] (never @@species or .constructor).
   const TypedArray = getPrototypeOf(global.Uint8Array);
   const TypedArrayPrototype = TypedArray.prototype;

@@ -24,6 +24,13 @@ TEST(EsBuiltins, ArrayChangeByCopy) {
             "1,2,3 2,1,3 1,2 3,9,2 3,1,2 2 3,2,1");
 }
 
+TEST(EsBuiltins, ArrayChangeByCopyIsUnscopable) {
+  EXPECT_EQ(Eval("const u = Array.prototype[Symbol.unscopables];"
+                 "return [u.toSorted, u.toReversed, u.toSpliced, 'with' in u, u.findLast,"
+                 "        Object.getPrototypeOf(u) === null, props(u, 'toSorted')].join(' ');"),
+            "true true true false true true boolean,true,true,true");
+}
+
 TEST(EsBuiltins, ArrayChangeByCopyReadsHolesAndArrayLikes) {
   EXPECT_EQ(
       Eval("const holes = [, 1, , 0];"
