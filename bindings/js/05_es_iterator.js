@@ -1,7 +1,7 @@
 // ES2025 iterator helpers: the abstract global Iterator, Iterator.from, Iterator.prototype map /
 // filter / take / drop / flatMap / reduce / toArray / forEach / some / every / find, and ES2026
-// Iterator.concat. A helper's closure is an internal generator; %IteratorHelperPrototype%'s
-// next/return drive it and close the underlying iterators as the spec says.
+// Iterator.concat. A helper's closure is a step function run by %IteratorHelperPrototype%'s
+// next (no generator objects); return closes the underlying iterators as the spec says.
 (function (internal, global) {
   'use strict';
   const {
@@ -14,9 +14,6 @@
   const {getOwnPropertyDescriptor: ReflectGetOwnPropertyDescriptor,
          defineProperty: ReflectDefineProperty} = Reflect;
   const IteratorPrototype = getPrototypeOf(getPrototypeOf([][Symbol.iterator]()));
-  const GeneratorPrototype = getPrototypeOf(function* () {}).prototype;
-  const GeneratorNext = uncurryThis(GeneratorPrototype.next);
-  const GeneratorReturn = uncurryThis(GeneratorPrototype.return);
   const OrdinaryHasInstance = uncurryThis(Function.prototype[Symbol.hasInstance]);
   const SymbolIterator = Symbol.iterator;
   const SymbolToStringTag = Symbol.toStringTag;
@@ -56,11 +53,14 @@
     },
   });
 
-  // A helper's state: the underlying iterator record (none for concat), the inner iterator being
-  // flattened (flatMap/concat), and the generator's state as far as closing needs it.
-  const helperState = (iterator) => ({
-    iterator, next: iterator === undefined ? undefined : iterator.next, inner: undefined,
-    started: false, running: false, live: true,
+  // A helper's state: the underlying iterator record (none for concat), the callback or limit,
+  // the inner iterator being flattened (flatMap/concat), and where the closure is: `started`
+  // (left suspended-start), `running` (executing), `live` (not completed). `step(st)` runs the
+  // closure to its next yield: the value, or DONE when it returns.
+  const helperState = (iterator, step, fn, remaining) => ({
+    iterator, next: iterator === undefined ? undefined : iterator.next, step, fn, remaining,
+    counter: 0, inner: undefined, innerRecord: undefined, started: false, running: false,
+    live: true,
   });
   // On return() while suspended in a yield: close the inner iterator, then the underlying one.
   function closeHelper(st) {
@@ -79,19 +79,21 @@
   // %IteratorHelperPrototype%
   class IteratorHelper {
     #st;
-    #gen;
-    constructor(st, gen) {
+    constructor(st) {
       this.#st = st;
-      this.#gen = gen;
     }
     next() {
       const st = this.#st;
       if (st.running) throw running();
+      if (!st.live) return {value: undefined, done: true};
       st.started = st.running = true;
       try {
-        const result = GeneratorNext(this.#gen);
-        if (result.done) st.live = false;
-        return result;
+        const value = st.step(st);
+        if (value === DONE) {
+          st.live = false;
+          return {value: undefined, done: true};
+        }
+        return {value, done: false};
       } catch (e) {
         st.live = false;
         throw e;
@@ -104,7 +106,6 @@
       if (st.running) throw running();
       if (st.live) {
         st.live = false;
-        GeneratorReturn(this.#gen);
         if (!st.started) {
           st.started = true;
           if (st.iterator !== undefined) iteratorClose(st.iterator);
@@ -150,79 +151,70 @@
     return getIteratorDirect(iterator);
   }
 
-  function* mapGen(st, mapper) {
-    for (let counter = 0; ; counter++) {
-      const value = stepValue(st);
-      if (value === DONE) return;
-      yield callOrClose(st.iterator, mapper, value, counter);
-    }
+  // The closures of the spec's helpers, one yield per call.
+  function mapStep(st) {
+    const value = stepValue(st);
+    if (value === DONE) return DONE;
+    return callOrClose(st.iterator, st.fn, value, st.counter++);
   }
-  function* filterGen(st, predicate) {
-    for (let counter = 0; ; counter++) {
-      const value = stepValue(st);
-      if (value === DONE) return;
-      if (callOrClose(st.iterator, predicate, value, counter)) yield value;
-    }
-  }
-  function* takeGen(st, remaining) {
-    for (;;) {
-      if (remaining === 0) {
-        iteratorClose(st.iterator);
-        return;
-      }
-      if (remaining !== Infinity) remaining--;
-      const value = stepValue(st);
-      if (value === DONE) return;
-      yield value;
-    }
-  }
-  function* dropGen(st, remaining) {
-    for (; remaining > 0; remaining !== Infinity && remaining--) {
-      if (step(st) === DONE) return;
-    }
+  function filterStep(st) {
     for (;;) {
       const value = stepValue(st);
-      if (value === DONE) return;
-      yield value;
+      if (value === DONE) return DONE;
+      if (callOrClose(st.iterator, st.fn, value, st.counter++)) return value;
     }
   }
-  function* flatMapGen(st, mapper) {
-    for (let counter = 0; ; counter++) {
-      const value = stepValue(st);
-      if (value === DONE) return;
-      let inner;
-      try {
-        inner = getIteratorFlattenable(mapper(value, counter), false, 'Iterator.prototype.flatMap');
-      } catch (e) {
-        iteratorCloseQuietly(st.iterator);
-        throw e;
-      }
-      st.inner = inner.iterator;
-      for (;;) {
-        let innerValue;
+  function takeStep(st) {
+    if (st.remaining === 0) {
+      iteratorClose(st.iterator);
+      return DONE;
+    }
+    if (st.remaining !== Infinity) st.remaining--;
+    return stepValue(st);
+  }
+  function dropStep(st) {
+    for (; st.remaining > 0; st.remaining !== Infinity && st.remaining--) {
+      if (step(st) === DONE) return DONE;
+    }
+    return stepValue(st);
+  }
+  function flatMapStep(st) {
+    for (;;) {
+      if (st.inner !== undefined) {
+        let value;
         try {
-          innerValue = stepValue(inner);
+          value = stepValue(st.innerRecord);
         } catch (e) {
           st.inner = undefined;
           iteratorCloseQuietly(st.iterator);
           throw e;
         }
-        if (innerValue === DONE) break;
-        yield innerValue;
+        if (value !== DONE) return value;
+        st.inner = undefined;
       }
-      st.inner = undefined;
+      const value = stepValue(st);
+      if (value === DONE) return DONE;
+      try {
+        st.innerRecord = getIteratorFlattenable(st.fn(value, st.counter++), false, 'Iterator.prototype.flatMap');
+      } catch (e) {
+        iteratorCloseQuietly(st.iterator);
+        throw e;
+      }
+      st.inner = st.innerRecord.iterator;
     }
   }
-  function* concatGen(st, iterables) {
-    for (let i = 0; i < iterables.length; i += 2) {
-      const record = getIteratorFromMethod(iterables[i], iterables[i + 1]);
-      st.inner = record.iterator;
-      for (;;) {
-        const value = stepValue(record);
-        if (value === DONE) break;
-        yield value;
+  function concatStep(st) {  // st.fn: [iterable, its @@iterator method, ...]; st.remaining: index
+    for (;;) {
+      if (st.inner !== undefined) {
+        const value = stepValue(st.innerRecord);
+        if (value !== DONE) return value;
+        st.inner = undefined;
       }
-      st.inner = undefined;
+      const iterables = st.fn;
+      if (st.remaining >= iterables.length) return DONE;
+      st.innerRecord = getIteratorFromMethod(iterables[st.remaining], iterables[st.remaining + 1]);
+      st.remaining += 2;
+      st.inner = st.innerRecord.iterator;
     }
   }
 
@@ -256,32 +248,27 @@
     map(mapper) {
       thisIterator(this, 'map');
       requireCallableOrClose(this, mapper, 'map');
-      const st = helperState(this);
-      return new IteratorHelper(st, mapGen(st, mapper));
+      return new IteratorHelper(helperState(this, mapStep, mapper, 0));
     },
     filter(predicate) {
       thisIterator(this, 'filter');
       requireCallableOrClose(this, predicate, 'filter');
-      const st = helperState(this);
-      return new IteratorHelper(st, filterGen(st, predicate));
+      return new IteratorHelper(helperState(this, filterStep, predicate, 0));
     },
     take(limit) {
       thisIterator(this, 'take');
       const remaining = toLimit(this, limit, 'take');
-      const st = helperState(this);
-      return new IteratorHelper(st, takeGen(st, remaining));
+      return new IteratorHelper(helperState(this, takeStep, undefined, remaining));
     },
     drop(limit) {
       thisIterator(this, 'drop');
       const remaining = toLimit(this, limit, 'drop');
-      const st = helperState(this);
-      return new IteratorHelper(st, dropGen(st, remaining));
+      return new IteratorHelper(helperState(this, dropStep, undefined, remaining));
     },
     flatMap(mapper) {
       thisIterator(this, 'flatMap');
       requireCallableOrClose(this, mapper, 'flatMap');
-      const st = helperState(this);
-      return new IteratorHelper(st, flatMapGen(st, mapper));
+      return new IteratorHelper(helperState(this, flatMapStep, mapper, 0));
     },
     reduce(reducer) {
       thisIterator(this, 'reduce');
@@ -376,8 +363,7 @@
         iterables[i * 2] = item;
         iterables[i * 2 + 1] = method;
       }
-      const st = helperState(undefined);
-      return new IteratorHelper(st, concatGen(st, iterables));
+      return new IteratorHelper(helperState(undefined, concatStep, iterables, 0));
     },
   });
 

@@ -479,6 +479,29 @@ TEST(EsBuiltins, IteratorHelpersShortCircuitClose) {
             "true,false,3,0 4 TypeError TypeError");
 }
 
+TEST(EsBuiltins, IteratorHelperAfterErrorsIsDoneAndClosesNothingMore) {
+  EXPECT_EQ(
+      Eval("let closed = 0;"
+           "const src = (next) => ({next, return() { closed++; return {}; },"
+           "  __proto__: Iterator.prototype});"
+           "const h = src(() => ({value: 1, done: false})).map(() => { throw new EvalError(); });"
+           "const first = t(() => h.next());"
+           "const afterThrow = [JSON.stringify(h.next()), JSON.stringify(h.return()), closed];"
+           "const h2 = src(() => { throw new RangeError(); }).filter(x => x);"
+           "const second = [t(() => h2.next()), JSON.stringify(h2.return()), closed];"
+           "const log = [];"
+           "const outer = {next() { return {value: 1, done: false}; },"
+           "  return() { log.push('outer'); throw new Error('outer'); }, __proto__: "
+           "Iterator.prototype};"
+           "const inner = {next() { return {value: 2, done: false}; },"
+           "  return() { log.push('inner'); throw new URIError(); }};"
+           "const f = outer.flatMap(() => inner);"
+           "f.next();"
+           "return [first, afterThrow.join(), second.join(), t(() => f.return()), "
+           "log.join()].join(' ');"),
+      R"(EvalError {"done":true},{"done":true},1 RangeError,{"done":true},1 URIError inner,outer)");
+}
+
 TEST(EsBuiltins, IteratorHelperReentrancy) {
   EXPECT_EQ(
       Eval("let h;"
@@ -666,6 +689,23 @@ TEST(EsBuiltins, Uint8ArraySetFromBase64) {
             "4/3:102.111.111 4/3:102.111.111.9 0/0:9.9 4/3:102.111.111.9 4/3:102.111.111.9.9 "
             "6/4:102.111.111.98 4/1:102 0/0: SyntaxError:102.111.111.9.9.9 4/3:102.111.111.9.9.9 "
             "5/3:102.111.111 4/3:102.111.111 read,written true");
+}
+
+TEST(EsBuiltins, Base64WhitespaceAndTargetSizesDecodeAlike) {
+  // Whole four-character chunks take a fast path; whitespace and short targets take the
+  // step-by-step one. Both must give the same bytes.
+  EXPECT_EQ(Eval("const s = 'Zm9vYmFyYmF6cXV4';"
+                 "const spaced = s.replace(/(.{3})/g, '$1 \\n');"
+                 "const out = [];"
+                 "for (let n = 0; n <= 13; n++) {"
+                 "  const a = new Uint8Array(n), b = new Uint8Array(n);"
+                 "  const ra = a.setFromBase64(s), rb = b.setFromBase64(spaced);"
+                 "  out.push(ra.written === rb.written && a.join() === b.join() ? ra.read + '/' + "
+                 "ra.written : 'differ');"
+                 "}"
+                 "return [out.join(' '), Uint8Array.fromBase64(spaced).join() === "
+                 "Uint8Array.fromBase64(s).join()].join(' ');"),
+            "0/0 0/0 0/0 4/3 4/3 4/3 8/6 8/6 8/6 12/9 12/9 12/9 16/12 16/12 true");
 }
 
 TEST(EsBuiltins, Uint8ArrayHex) {
