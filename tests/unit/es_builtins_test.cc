@@ -95,7 +95,21 @@ TEST(EsBuiltins, MethodsAreBuiltinLike) {
            "  [Array, 'fromAsync', 1], [Error, 'isError', 1], [Uint8Array, 'fromBase64', 1],"
            "  [Uint8Array, 'fromHex', 1], [Uint8Array.prototype, 'toBase64', 0],"
            "  [Uint8Array.prototype, 'setFromBase64', 1], [Uint8Array.prototype, 'toHex', 0],"
-           "  [Uint8Array.prototype, 'setFromHex', 1]];"
+           "  [Uint8Array.prototype, 'setFromHex', 1], "
+           "[Object.getPrototypeOf(Int8Array.prototype), 'toSorted', 1],"
+           "  [Object.getPrototypeOf(Int8Array.prototype), 'toReversed', 0], [Set.prototype, "
+           "'intersection', 1],"
+           "  [Set.prototype, 'difference', 1], [Set.prototype, 'symmetricDifference', 1],"
+           "  [Set.prototype, 'isSubsetOf', 1], [Set.prototype, 'isSupersetOf', 1],"
+           "  [Iterator.prototype, 'filter', 1], [Iterator.prototype, 'take', 1], "
+           "[Iterator.prototype, 'drop', 1],"
+           "  [Iterator.prototype, 'flatMap', 1], [Iterator.prototype, 'forEach', 1],"
+           "  [Iterator.prototype, 'some', 1], [Iterator.prototype, 'every', 1], "
+           "[Iterator.prototype, 'find', 1],"
+           "  [Object.getPrototypeOf([].values().map(x => x)), 'next', 0],"
+           "  [Object.getPrototypeOf([].values().map(x => x)), 'return', 0],"
+           "  [Object.getPrototypeOf(Iterator.from({next() {}})), 'next', 0],"
+           "  [Object.getPrototypeOf(Iterator.from({next() {}})), 'return', 0]];"
            "const bad = [];"
            "for (const [o, k, len] of cases) {"
            "  const f = o[k];"
@@ -104,6 +118,16 @@ TEST(EsBuiltins, MethodsAreBuiltinLike) {
            "}"
            "return bad.join() || 'ok';"),
       "ok");
+}
+
+TEST(EsBuiltins, AccessorNames) {
+  EXPECT_EQ(
+      Eval("const d = (o, k) => Object.getOwnPropertyDescriptor(o, k);"
+           "const c = d(Iterator.prototype, 'constructor'), tag = d(Iterator.prototype, "
+           "Symbol.toStringTag);"
+           "return [c.get.name, c.set.name, tag.get.name, tag.set.name, c.get.length, "
+           "c.set.length].join();"),
+      "get constructor,set constructor,get [Symbol.toStringTag],set [Symbol.toStringTag],0,1");
 }
 
 TEST(EsBuiltins, TypedArrayChangeByCopy) {
