@@ -76,12 +76,16 @@ std::string CharAt(uint32_t c, size_t index) {
 }
 
 // FromBase64(string, alphabet, lastChunkHandling, maxLength), step by step; writes at most
-// `max_length` bytes to `out`.
+// `max_length` bytes to `out`, or only counts them when `out` is null.
 template <typename Char>
 DecodeResult FromBase64(const Char* s, size_t length, bool url, LastChunk mode, uint8_t* out,
                         size_t max_length) {
   DecodeResult r;
   if (max_length == 0) return r;
+  auto put = [&](uint8_t byte) {
+    if (out != nullptr) out[r.written] = byte;
+    ++r.written;
+  };
   uint32_t chunk = 0;
   int chunk_length = 0;
   size_t index = 0;
@@ -94,11 +98,11 @@ DecodeResult FromBase64(const Char* s, size_t length, bool url, LastChunk mode, 
   auto final_chunk = [&](bool throw_on_extra_bits) {
     if (chunk_length == 2) {
       if (throw_on_extra_bits && (chunk & 0x0F) != 0) return false;
-      out[r.written++] = static_cast<uint8_t>(chunk >> 4);
+      put(static_cast<uint8_t>(chunk >> 4));
     } else {
       if (throw_on_extra_bits && (chunk & 0x03) != 0) return false;
-      out[r.written++] = static_cast<uint8_t>(chunk >> 10);
-      out[r.written++] = static_cast<uint8_t>(chunk >> 2);
+      put(static_cast<uint8_t>(chunk >> 10));
+      put(static_cast<uint8_t>(chunk >> 2));
     }
     return true;
   };
@@ -114,9 +118,9 @@ DecodeResult FromBase64(const Char* s, size_t length, bool url, LastChunk mode, 
                  d = value_of(s[index + 3]);
         if ((a | b | c | d) > 63) break;
         uint32_t n = a << 18 | b << 12 | c << 6 | d;
-        out[r.written++] = static_cast<uint8_t>(n >> 16);
-        out[r.written++] = static_cast<uint8_t>(n >> 8);
-        out[r.written++] = static_cast<uint8_t>(n);
+        put(static_cast<uint8_t>(n >> 16));
+        put(static_cast<uint8_t>(n >> 8));
+        put(static_cast<uint8_t>(n));
         index += 4;
         r.read = index;
       }
@@ -180,9 +184,9 @@ DecodeResult FromBase64(const Char* s, size_t length, bool url, LastChunk mode, 
     if ((remaining == 1 && chunk_length == 2) || (remaining == 2 && chunk_length == 3)) return r;
     chunk = (chunk << 6) | static_cast<uint32_t>(value);
     if (++chunk_length == 4) {
-      out[r.written++] = static_cast<uint8_t>(chunk >> 16);
-      out[r.written++] = static_cast<uint8_t>(chunk >> 8);
-      out[r.written++] = static_cast<uint8_t>(chunk);
+      put(static_cast<uint8_t>(chunk >> 16));
+      put(static_cast<uint8_t>(chunk >> 8));
+      put(static_cast<uint8_t>(chunk));
       chunk = 0;
       chunk_length = 0;
       r.read = index;
@@ -194,6 +198,10 @@ DecodeResult FromBase64(const Char* s, size_t length, bool url, LastChunk mode, 
 template <typename Char>
 DecodeResult FromHex(const Char* s, size_t length, uint8_t* out, size_t max_length) {
   DecodeResult r;
+  auto put = [&](uint8_t byte) {
+    if (out != nullptr) out[r.written] = byte;
+    ++r.written;
+  };
   if (length % 2 != 0) {
     r.error = "the string has an odd number of hex digits (" + std::to_string(length) + ")";
     return r;
@@ -206,7 +214,7 @@ DecodeResult FromHex(const Char* s, size_t length, uint8_t* out, size_t max_leng
       r.error = CharAt(s[bad], bad);
       return r;
     }
-    out[r.written++] = static_cast<uint8_t>(hi << 4 | lo);
+    put(static_cast<uint8_t>(hi << 4 | lo));
     r.read += 2;
   }
   return r;
@@ -310,72 +318,69 @@ void HexEncode(const v8::FunctionCallbackInfo<v8::Value>& args) {
 }
 
 // Runs `decode(chars, length, out, max_length)` over the string's code units, into a new
-// Uint8Array (`into` undefined) or into `into` (then returns {read, written}). A decoding error is
-// a SyntaxError, thrown after the bytes decoded before it were written (setFromBase64/Hex).
+// Uint8Array (`into` undefined: a first pass counts the bytes, so that the result is allocated
+// once, from the tenant's ArrayBuffer budget) or straight into `into` (then returns {read,
+// written}). A decoding error is a SyntaxError, thrown after the bytes decoded before it were
+// written (setFromBase64/Hex). Decoding runs no JS, so `into` cannot change meanwhile.
 template <typename Decode>
 void DecodeString(const v8::FunctionCallbackInfo<v8::Value>& args, v8::Local<v8::Value> into_value,
                   const char* method, Decode decode) {
   v8::Isolate* isolate = args.GetIsolate();
   v8::Local<v8::String> string = args[0].As<v8::String>();
   size_t length = static_cast<size_t>(string->Length());
-  uint8_t* out;
-  size_t max_length;
-  std::vector<uint8_t> decoded;
-  v8::Local<v8::Uint8Array> into;
-  bool setting = into_value->IsUint8Array();
-  if (setting) {
-    into = into_value.As<v8::Uint8Array>();
-    if (into->HasBuffer() && into->Buffer()->WasDetached()) {
-      ThrowTypeError(isolate, std::string(method) + ": the Uint8Array's buffer is detached");
-      return;
-    }
-    max_length = into->ByteLength();
-    decoded.resize(std::min(max_length, length / 4 * 3 + 3));
-  } else {
-    max_length = SIZE_MAX;
-    decoded.resize(length / 4 * 3 + 3);
-  }
-  out = decoded.data();
-  DecodeResult r;
+  std::vector<uint8_t> one_byte;
+  std::vector<uint16_t> two_byte;
   if (string->IsOneByte()) {
-    std::vector<uint8_t> chars(length);
-    string->WriteOneByte(isolate, chars.data(), 0, static_cast<int>(length),
+    one_byte.resize(length);
+    string->WriteOneByte(isolate, one_byte.data(), 0, static_cast<int>(length),
                          v8::String::NO_NULL_TERMINATION);
-    r = decode(chars.data(), length, out, max_length);
   } else {
-    std::vector<uint16_t> chars(length);
-    string->Write(isolate, chars.data(), 0, static_cast<int>(length),
+    two_byte.resize(length);
+    string->Write(isolate, two_byte.data(), 0, static_cast<int>(length),
                   v8::String::NO_NULL_TERMINATION);
-    r = decode(chars.data(), length, out, max_length);
   }
-  if (setting && r.written > 0) {
-    // Buffer() first moves an on-heap (small) typed array's elements off the heap.
-    std::memcpy(static_cast<uint8_t*>(into->Buffer()->Data()) + into->ByteOffset(), out, r.written);
-  }
-  if (!r.error.empty()) {
+  auto run = [&](uint8_t* out, size_t max_length) {
+    return one_byte.size() == length ? decode(one_byte.data(), length, out, max_length)
+                                     : decode(two_byte.data(), length, out, max_length);
+  };
+  auto throw_syntax_error = [&](const std::string& error) {
     isolate->ThrowException(
-        v8::Exception::SyntaxError(Utf8String(isolate, std::string(method) + ": " + r.error)));
+        v8::Exception::SyntaxError(Utf8String(isolate, std::string(method) + ": " + error)));
+  };
+
+  if (!into_value->IsUint8Array()) {
+    DecodeResult counted = run(nullptr, SIZE_MAX);
+    if (!counted.error.empty()) return throw_syntax_error(counted.error);
+    v8::Local<v8::ArrayBuffer> buffer;
+    if (!NewArrayBufferUninitialized(isolate, counted.written).ToLocal(&buffer)) return;
+    if (counted.written > 0) run(static_cast<uint8_t*>(buffer->Data()), SIZE_MAX);
+    args.GetReturnValue().Set(v8::Uint8Array::New(buffer, 0, counted.written));
     return;
   }
+  v8::Local<v8::Uint8Array> into = into_value.As<v8::Uint8Array>();
+  // Buffer() first moves an on-heap (small) typed array's elements off the heap.
+  v8::Local<v8::ArrayBuffer> buffer = into->Buffer();
+  if (buffer->WasDetached()) {
+    ThrowTypeError(isolate, std::string(method) + ": the Uint8Array's buffer is detached");
+    return;
+  }
+  size_t max_length = into->ByteLength();
+  uint8_t* out =
+      max_length == 0 ? nullptr : static_cast<uint8_t*>(buffer->Data()) + into->ByteOffset();
+  DecodeResult r = run(out, max_length);
+  if (!r.error.empty()) return throw_syntax_error(r.error);
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
-  if (setting) {
-    v8::Local<v8::Object> result = v8::Object::New(isolate);
-    if (result
-            ->CreateDataProperty(context, OneByteString(isolate, "read"),
-                                 v8::Number::New(isolate, static_cast<double>(r.read)))
-            .IsNothing() ||
-        result
-            ->CreateDataProperty(context, OneByteString(isolate, "written"),
-                                 v8::Number::New(isolate, static_cast<double>(r.written)))
-            .IsNothing())
-      return;
-    args.GetReturnValue().Set(result);
+  v8::Local<v8::Object> result = v8::Object::New(isolate);
+  if (result
+          ->CreateDataProperty(context, OneByteString(isolate, "read"),
+                               v8::Number::New(isolate, static_cast<double>(r.read)))
+          .IsNothing() ||
+      result
+          ->CreateDataProperty(context, OneByteString(isolate, "written"),
+                               v8::Number::New(isolate, static_cast<double>(r.written)))
+          .IsNothing())
     return;
-  }
-  v8::Local<v8::ArrayBuffer> buffer;
-  if (!NewArrayBufferUninitialized(isolate, r.written).ToLocal(&buffer)) return;
-  if (r.written > 0) std::memcpy(buffer->Data(), out, r.written);
-  args.GetReturnValue().Set(v8::Uint8Array::New(buffer, 0, r.written));
+  args.GetReturnValue().Set(result);
 }
 
 // base64Decode(string, url, lastChunkHandling (0 loose, 1 strict, 2 stop-before-partial),
