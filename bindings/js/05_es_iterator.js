@@ -57,8 +57,8 @@
   // the inner iterator being flattened (flatMap/concat), and where the closure is: `started`
   // (left suspended-start), `running` (executing), `live` (not completed). `step(st)` runs the
   // closure to its next yield: the value, or DONE when it returns.
-  const helperState = (iterator, step, fn, remaining) => ({
-    iterator, next: iterator === undefined ? undefined : iterator.next, step, fn, remaining,
+  const helperState = (iterator, stepFn, fn, remaining) => ({
+    iterator, next: iterator === undefined ? undefined : iterator.next, step: stepFn, fn, remaining,
     counter: 0, inner: undefined, innerRecord: undefined, started: false, running: false,
     live: true,
   });
