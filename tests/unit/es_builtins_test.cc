@@ -819,17 +819,18 @@ TEST(EsBuiltins, DecodingPastTheArrayBufferBudgetIsARangeError) {
       Files{{"index.js",
              "const keep = [];\n"
              "export default { fetch() {\n"
-             "  keep.push(new ArrayBuffer(28 * 1024 * 1024));\n"
+             "  keep.push(new ArrayBuffer(31 * 1024 * 1024));\n"
              "  const out = [];\n"
-             "  const s = 'A'.repeat(8 * 1024 * 1024);\n"
+             "  const s = 'A'.repeat(2 * 1024 * 1024);\n"
              "  try { Uint8Array.fromBase64(s); out.push('ok'); } catch (e) { out.push(e.name); }\n"
-             "  try { Uint8Array.fromHex('Z'.repeat(8 * 1024 * 1024)); out.push('ok'); }\n"
+             "  try { Uint8Array.fromHex('Z'.repeat(2 * 1024 * 1024)); out.push('ok'); }\n"
              "  catch (e) { out.push(e.name); }\n"
              "  keep.length = 0;\n"
              "  out.push(Uint8Array.fromBase64(s.slice(0, 1024)).length);\n"
              "  return new Response(out.join());\n"
              "} };"}},
-      "index.js", isolates::ScriptFormat::kAuto, {}, isolates::TenantLimits{.heap_limit_mb = 32});
+      "index.js", isolates::ScriptFormat::kAuto, {},
+      isolates::TenantLimits{.heap_limit_mb = 32, .cpu_ms = 1000});
   ASSERT_TRUE(w.started()) << w.start_error();
   EXPECT_EQ(w.Get("/")->body, "RangeError,SyntaxError,768");
 }
