@@ -245,6 +245,13 @@ bool GetUint8ArrayBytes(v8::Isolate* isolate, v8::Local<v8::Value> value, const 
   return true;
 }
 
+// Checked before building a result that could not become a string anyway.
+bool FitsInAString(v8::Isolate* isolate, size_t length) {
+  if (length <= static_cast<size_t>(v8::String::kMaxLength)) return true;
+  ThrowRangeError(isolate, "Invalid string length");
+  return false;
+}
+
 bool ReturnString(v8::Isolate* isolate, const std::string& s,
                   v8::ReturnValue<v8::Value> return_value) {
   v8::Local<v8::String> result;
@@ -270,6 +277,7 @@ void Base64Encode(const v8::FunctionCallbackInfo<v8::Value>& args) {
     return;
   const char* alphabet = args[1]->IsTrue() ? kBase64Url : kBase64;
   bool pad = !args[2]->IsTrue();
+  if (!FitsInAString(isolate, (size + 2) / 3 * 4)) return;
   std::string out;
   out.resize((size + 2) / 3 * 4);
   char* p = out.data();
@@ -309,6 +317,7 @@ void HexEncode(const v8::FunctionCallbackInfo<v8::Value>& args) {
   size_t size;
   if (!GetUint8ArrayBytes(isolate, args[0], "Uint8Array.prototype.toHex", &scratch, &data, &size))
     return;
+  if (!FitsInAString(isolate, size * 2)) return;
   std::string out(size * 2, '\0');
   for (size_t i = 0; i < size; ++i) {
     out[2 * i] = kHexDigits[data[i] >> 4];
