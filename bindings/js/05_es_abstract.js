@@ -6,6 +6,7 @@
   const {TypeError, RangeError, Symbol, Math, Reflect, Object, Function, String} = global;
   const uncurryThis = (fn) => Function.prototype.call.bind(fn);
   const call = uncurryThis(Function.prototype.call);  // call(fn, thisArg, ...args)
+  const StringPrototypeSlice = uncurryThis(String.prototype.slice);
   const {defineProperty, getPrototypeOf} = Object;
   const {trunc} = Math;
   const DONE = Symbol('done');  // stepValue's "iterator finished", never a user value
@@ -92,8 +93,15 @@
     }
   }
 
+  // A value for an error message, without running user code (no toString of objects).
+  function describe(value) {
+    if (isObject(value)) return 'an object';
+    if (typeof value === 'symbol') return 'a symbol';
+    if (typeof value === 'string') return `the string "${value.length > 20 ? StringPrototypeSlice(value, 0, 20) + '...' : value}"`;
+    return String(value);
+  }
   function requireCallable(fn, what) {
-    if (typeof fn !== 'function') throw new TypeError(`${what}: ${typeof fn === 'symbol' ? 'symbol' : String(fn)} is not a function`);
+    if (typeof fn !== 'function') throw new TypeError(`${what}: ${describe(fn)} is not a function`);
   }
 
   // NewPromiseCapability(C).
@@ -113,7 +121,7 @@
   internal.es = {
     uncurryThis, call, DONE, isObject, toIntegerOrInfinity, toObject, lengthOfArrayLike,
     defineMethods, getMethod, getIteratorDirect, getIteratorFromMethod, step, stepValue,
-    iteratorClose, iteratorCloseQuietly, callOrClose, requireCallable, newPromiseCapability,
+    iteratorClose, iteratorCloseQuietly, callOrClose, describe, requireCallable, newPromiseCapability,
     getPrototypeOf, TypeError, RangeError,
   };
 });

@@ -35,7 +35,7 @@
     const rel = toIntegerOrInfinity(index);
     const actual = rel >= 0 ? rel : len + rel;
     if (actual >= len || actual < 0) {
-      throw new RangeError(`${method}: index ${String(index)} is out of range for length ${len}`);
+      throw new RangeError(`${method}: index ${rel} is out of range for length ${len}`);
     }
     return actual;
   }
@@ -148,7 +148,7 @@
       }
       // The coercions above may have detached the buffer (length is then 0).
       if (actual < 0 || actual >= TypedArrayLength(this)) {
-        throw new RangeError(`${method}: index ${String(index)} is out of range for length ${len}`);
+        throw new RangeError(`${method}: index ${rel} is out of range for length ${len}`);
       }
       const A = new typedArrayConstructors[name](len);
       TypedArrayPrototypeSet(A, this);

@@ -7,7 +7,7 @@
   const {
     uncurryThis, call, DONE, isObject, toIntegerOrInfinity, defineMethods, getMethod,
     getIteratorDirect, getIteratorFromMethod, step, stepValue, iteratorClose, iteratorCloseQuietly,
-    callOrClose, getPrototypeOf, TypeError, RangeError,
+    callOrClose, describe, getPrototypeOf, TypeError, RangeError,
   } = internal.es;
   const {Object, Reflect, Symbol, Function, String} = global;
   const {defineProperty, setPrototypeOf} = Object;
@@ -143,7 +143,7 @@
 
   function getIteratorFlattenable(obj, allowStrings, method) {
     if (!isObject(obj) && !(allowStrings && typeof obj === 'string')) {
-      throw new TypeError(`${method}: ${typeof obj === 'symbol' ? 'a symbol' : String(obj)} is not an iterator or iterable`);
+      throw new TypeError(`${method}: ${describe(obj)} is not an iterator or iterable`);
     }
     const iteratorMethod = getMethod(obj, SymbolIterator);
     const iterator = iteratorMethod === undefined ? obj : call(iteratorMethod, obj);
@@ -219,13 +219,13 @@
   }
 
   function thisIterator(O, method) {
-    if (!isObject(O)) throw new TypeError(`Iterator.prototype.${method} called on ${typeof O === 'symbol' ? 'a symbol' : String(O)}, not an object`);
+    if (!isObject(O)) throw new TypeError(`Iterator.prototype.${method} called on ${describe(O)}, not an object`);
   }
   // An invalid argument closes the receiver before the error is thrown.
   function requireCallableOrClose(O, fn, method) {
     if (typeof fn !== 'function') {
       iteratorCloseQuietly(O);
-      throw new TypeError(`Iterator.prototype.${method}: ${typeof fn === 'symbol' ? 'a symbol' : String(fn)} is not a function`);
+      throw new TypeError(`Iterator.prototype.${method}: ${describe(fn)} is not a function`);
     }
   }
   function toLimit(O, limit, method) {

@@ -3,7 +3,7 @@
 (function (internal, global) {
   'use strict';
   const {uncurryThis, toIntegerOrInfinity, defineMethods, TypeError, RangeError} = internal.es;
-  const {Math, DataView, Reflect, String} = global;
+  const {Math, DataView, Reflect} = global;
   const {abs, floor, log2} = Math;
   const DataViewPrototype = DataView.prototype;
   const DataViewBuffer = uncurryThis(Reflect.getOwnPropertyDescriptor(DataViewPrototype, 'buffer').get);
@@ -64,7 +64,7 @@
   }
   function toIndex(value) {
     const n = toIntegerOrInfinity(value);
-    if (n < 0 || n > 9007199254740991) throw new RangeError(`Offset ${String(value)} is outside the bounds of the DataView`);
+    if (n < 0 || n > 9007199254740991) throw new RangeError(`Offset ${n} is outside the bounds of the DataView`);
     return n;
   }
   defineMethods(DataViewPrototype, {

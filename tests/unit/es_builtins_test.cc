@@ -796,6 +796,19 @@ TEST(EsBuiltins, BuiltinsSurviveUserChangesToGlobals) {
       R"(1,2,3 5,2 2 2 \x61\. 3 2 false 2 AQ== 2 1)");
 }
 
+TEST(EsBuiltins, ErrorMessagesRunNoUserCode) {
+  // The spec throws without converting the offending value; our messages must not either.
+  EXPECT_EQ(
+      Eval("let calls = 0;"
+           "const evil = {toString() { calls++; return 'x'; }, valueOf() { calls++; return 5; }};"
+           "const r = [t(() => Object.groupBy([], evil)), t(() => [1].values().map(evil)),"
+           "           t(() => [1].with(evil, 0)), t(() => new DataView(new "
+           "ArrayBuffer(1)).getFloat16(evil)),"
+           "           t(() => Iterator.prototype.filter.call(1, evil))];"
+           "return [r.join(), calls].join(' ');"),
+      "TypeError,TypeError,RangeError,RangeError,TypeError 2");
+}
+
 TEST(EsBuiltins, NoCoreJsTraces) {
   // core-js keeps its state in a global and replaces Function.prototype.toString; ours do not.
   EXPECT_EQ(Eval("return [Object.getOwnPropertyNames(globalThis).some(n => n.includes('core')),"
