@@ -1,7 +1,7 @@
 // Uint8Array base64 / hex (ES2026: Uint8Array.fromBase64 / fromHex, prototype toBase64 / toHex /
-// setFromBase64 / setFromHex). The JS side (bindings/js/07_es_base64.js) reads the options in the
-// spec's order; the encoding and decoding (the FromBase64 / FromHex algorithms) are here because
-// they are hot in workers.
+// setFromBase64 / setFromHex). bindings/js/05_es_uint8_base64.js reads the options in the spec's
+// order; the encoding and decoding (the FromBase64 / FromHex algorithms) are here because they
+// are hot in workers.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
