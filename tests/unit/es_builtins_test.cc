@@ -308,6 +308,21 @@ TEST(EsBuiltins, MathSumPreciseIsExact) {
       "NaN NaN 9007199254740994 1.0000000000000002 0 0.75");
 }
 
+TEST(EsBuiltins, MathSumPreciseRoundsOnceAtTheEnd) {
+  // Expected values: the exact rational sums rounded to double (checked with Python's Fraction).
+  EXPECT_EQ(Eval("const MAX = Number.MAX_VALUE;"
+                 "return [[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1],"
+                 "        [1e308, -1e308, 1e308, 1e308, -1e308], [MAX, MAX, -MAX, -MAX],"
+                 "        [2 ** 1023, 2 ** 1023, -(2 ** 1023)], [MAX, 2 ** 970],"
+                 "        [MAX, 2 ** 970, -(2 ** -1074)], [MAX, 2 ** 969], [-MAX, -(2 ** 970), 2 "
+                 "** -1074],"
+                 "        [1e16, 1, -1e16], [5e-324, 5e-324, -1e-323],"
+                 "        [2 ** 1023, 2 ** 1023, 2 ** 1023, -(2 ** 1023), -(2 ** 1023)]]"
+                 "  .map(xs => String(Math.sumPrecise(xs))).join(' ');"),
+            "1 1e+308 0 8.98846567431158e+307 Infinity 1.7976931348623157e+308 "
+            "1.7976931348623157e+308 -1.7976931348623157e+308 1 0 8.98846567431158e+307");
+}
+
 TEST(EsBuiltins, MathSumPreciseTypeErrors) {
   EXPECT_EQ(Eval("let closed = 0;"
                  "const it = {[Symbol.iterator]() { let i = 0; return {"
