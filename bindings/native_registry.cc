@@ -13,6 +13,10 @@ const std::vector<NativeFunction>& AllNatives() {
     AppendConsoleNatives(&out);
     AppendEncodingNatives(&out);
     AppendFetchNatives(&out);
+    AppendBase64Natives(&out);
+    AppendConsoleNatives(&out);
+    AppendEncodingNatives(&out);
+    AppendEsNatives(&out);
     AppendTimerNatives(&out);
     AppendUrlNatives(&out);
     return out;

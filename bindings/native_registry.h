@@ -27,6 +27,10 @@ void AppendCompressionNatives(std::vector<NativeFunction>* out);
 void AppendConsoleNatives(std::vector<NativeFunction>* out);
 void AppendEncodingNatives(std::vector<NativeFunction>* out);
 void AppendFetchNatives(std::vector<NativeFunction>* out);
+void AppendBase64Natives(std::vector<NativeFunction>* out);
+void AppendConsoleNatives(std::vector<NativeFunction>* out);
+void AppendEncodingNatives(std::vector<NativeFunction>* out);
+void AppendEsNatives(std::vector<NativeFunction>* out);
 void AppendTimerNatives(std::vector<NativeFunction>* out);
 void AppendUrlNatives(std::vector<NativeFunction>* out);
 
