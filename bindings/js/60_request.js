@@ -134,11 +134,15 @@
       if (this.#mode === 'no-cors' && !kCorsSafelistedMethods.has(this.#method)) {
         throw new TypeError(`${kFail}: '${this.#method}' is unsupported in no-cors mode.`);
       }
-      this.#headers = new Headers();
-      if (this.#mode === 'no-cors') H.setGuard(this.#headers, 'request-no-cors');
-      if (headersInit !== undefined) {
+      if (this.#mode === 'no-cors') {
+        this.#headers = new Headers();
+        H.setGuard(this.#headers, 'request-no-cors');
         // Filled through the guard, like append().
-        for (const [name, value] of new Headers(headersInit)) this.#headers.append(name, value);
+        if (headersInit !== undefined) {
+          for (const [name, value] of new Headers(headersInit)) this.#headers.append(name, value);
+        }
+      } else {
+        this.#headers = new Headers(headersInit);
       }
 
       const initBody = init.body !== undefined && init.body !== null;
