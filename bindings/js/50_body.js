@@ -53,7 +53,7 @@
       if (source === null || isStream(source)) return source;
       if (this.used) {
         // Read already (text() and friends): the body's stream is disturbed and locked.
-        this.source = new ReadableStream();
+        this.source = new streams.ReadableStream();
         this.source.getReader();
         return this.source;
       }
