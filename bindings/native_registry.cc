@@ -10,6 +10,7 @@ const std::vector<NativeFunction>& AllNatives() {
     AppendArrayBufferNatives(&out);
     AppendConsoleNatives(&out);
     AppendEncodingNatives(&out);
+    AppendPerformanceNatives(&out);
     AppendTimerNatives(&out);
     return out;
   }();

@@ -24,6 +24,7 @@ const std::vector<NativeFunction>& AllNatives();
 void AppendArrayBufferNatives(std::vector<NativeFunction>* out);
 void AppendConsoleNatives(std::vector<NativeFunction>* out);
 void AppendEncodingNatives(std::vector<NativeFunction>* out);
+void AppendPerformanceNatives(std::vector<NativeFunction>* out);
 void AppendTimerNatives(std::vector<NativeFunction>* out);
 
 // The Host of the context a native was called in (set when the context was created).
