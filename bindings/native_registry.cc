@@ -8,6 +8,7 @@ const std::vector<NativeFunction>& AllNatives() {
   static const std::vector<NativeFunction> natives = [] {
     std::vector<NativeFunction> out;
     AppendArrayBufferNatives(&out);
+    AppendBase64Natives(&out);
     AppendConsoleNatives(&out);
     AppendEncodingNatives(&out);
     AppendPerformanceNatives(&out);

@@ -22,6 +22,7 @@ const std::vector<NativeFunction>& AllNatives();
 
 // Per-group tables (one file each), concatenated by AllNatives().
 void AppendArrayBufferNatives(std::vector<NativeFunction>* out);
+void AppendBase64Natives(std::vector<NativeFunction>* out);
 void AppendConsoleNatives(std::vector<NativeFunction>* out);
 void AppendEncodingNatives(std::vector<NativeFunction>* out);
 void AppendPerformanceNatives(std::vector<NativeFunction>* out);
