@@ -1,5 +1,6 @@
 #include "bindings/native_registry.h"
 
+#include "bindings/platform_object.h"
 #include "bindings/worker_context.h"
 
 namespace edgerun::bindings {
@@ -12,6 +13,8 @@ const std::vector<NativeFunction>& AllNatives() {
     AppendConsoleNatives(&out);
     AppendEncodingNatives(&out);
     AppendPerformanceNatives(&out);
+    AppendPlatformObjectNatives(&out);
+    AppendStructuredCloneNatives(&out);
     AppendTimerNatives(&out);
     return out;
   }();

@@ -17,6 +17,9 @@ constexpr int kHostEmbedderSlot = 1;
 // of milliseconds: on the steady clock, and on the wall clock (since the Unix epoch).
 constexpr int kSteadyOriginSlot = 2;
 constexpr int kWallOriginSlot = 3;
+// Context embedder-data slot holding the object the next internal.PlatformObject construction
+// adopts (see platform_object.h); undefined otherwise.
+constexpr int kAdoptEmbedderSlot = 4;
 
 struct WorkerContextHandles {
   // dispatch(handler, receiver, method, url, headers, body, env, requestId)

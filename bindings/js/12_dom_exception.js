@@ -22,12 +22,15 @@
   ];
   const kCaptureStackTrace = Error.captureStackTrace;
 
-  class DOMException {
+  class DOMException extends internal.PlatformObject {
     #name;
     #message;
     constructor(message = undefined, name = undefined) {
-      this.#message = message === undefined ? '' : `${message}`;
-      this.#name = name === undefined ? 'Error' : `${name}`;
+      message = message === undefined ? '' : `${message}`;
+      name = name === undefined ? 'Error' : `${name}`;
+      super();
+      this.#message = message;
+      this.#name = name;
       // Error-like: an own `stack`, as V8 gives Error instances.
       kCaptureStackTrace(this, new.target);
     }
@@ -48,6 +51,16 @@
     }
   }
   Object.setPrototypeOf(DOMException.prototype, Error.prototype);
+  // Serializable (Web IDL): name and message travel, and the stack as V8 does for Errors.
+  internal.domExceptionCloneable = {
+    is: (value) => internal.isDOMException(value),
+    serialize: (e) => [e.name, e.message, e.stack],
+    deserialize: ([name, message, stack]) => {
+      const e = new DOMException(message, name);
+      Object.defineProperty(e, 'stack', {value: stack, writable: true, configurable: true, enumerable: false});
+      return e;
+    },
+  };
   internal.makeEnumerable(DOMException, ['name', 'message', 'code']);
   internal.setToStringTag(DOMException, 'DOMException');
   for (let i = 0; i < kConstants.length; i++) {

@@ -23,7 +23,7 @@
     set: undefined, enumerable: true, configurable: false,
   };
 
-  class Event {
+  class Event extends internal.PlatformObject {
     // The state the DOM Standard keeps per event, in one object so dispatch can reach it.
     #s;
     constructor(type, eventInitDict = undefined) {
@@ -32,11 +32,15 @@
       }
       type = `${type}`;
       checkDictionary(eventInitDict, 'Event');
+      const bubbles = readBoolean(eventInitDict, 'bubbles');
+      const cancelable = readBoolean(eventInitDict, 'cancelable');
+      const composed = readBoolean(eventInitDict, 'composed');
+      super();
       this.#s = {
         type,
-        bubbles: readBoolean(eventInitDict, 'bubbles'),
-        cancelable: readBoolean(eventInitDict, 'cancelable'),
-        composed: readBoolean(eventInitDict, 'composed'),
+        bubbles,
+        cancelable,
+        composed,
         target: null,
         currentTarget: null,
         phase: 0,
@@ -118,6 +122,7 @@
     'cancelBubble', 'stopImmediatePropagation', 'bubbles', 'cancelable', 'returnValue',
     'preventDefault', 'defaultPrevented', 'composed', 'timeStamp', 'initEvent',
   ]);
+  internal.platformClass(Event);
   internal.setToStringTag(Event, 'Event');
   const phases = ['NONE', 'CAPTURING_PHASE', 'AT_TARGET', 'BUBBLING_PHASE'];
   for (let i = 0; i < phases.length; i++) {

@@ -64,9 +64,11 @@
     list.push(record);
   }
 
-  class EventTarget {
+  class EventTarget extends internal.PlatformObject {
     #listeners = null;  // Map: type -> [{callback, capture, once, passive, removed}], made on first use
-    constructor() {}
+    constructor() {
+      super();
+    }
 
     // The listener map of `self`; [Global] rules: an undefined/null `this` means the global.
     static #map(self) {
@@ -133,6 +135,7 @@
     }
   }
   internal.makeEnumerable(EventTarget, ['addEventListener', 'removeEventListener', 'dispatchEvent']);
+  internal.platformClass(EventTarget);
   internal.setToStringTag(EventTarget, 'EventTarget');
 
   function dispatch(target, map, event, s) {

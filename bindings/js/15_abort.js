@@ -186,9 +186,11 @@
     return new DOMException('signal is aborted without reason', 'AbortError');
   }
 
-  class AbortController {
+  class AbortController extends internal.PlatformObject {
     #signal = internal.newAbortSignal();
-    constructor() {}
+    constructor() {
+      super();
+    }
     static #check(self) {
       if (self === null || typeof self !== 'object' || !(#signal in self)) {
         throw new TypeError("Illegal invocation: 'this' is not an AbortController");
@@ -199,6 +201,7 @@
     abort(reason = undefined) { internal.signalAbort(AbortController.#check(this).#signal, reason); }
   }
   internal.makeEnumerable(AbortController, ['signal', 'abort']);
+  internal.platformClass(AbortController);
   internal.setToStringTag(AbortController, 'AbortController');
 
   internal.defineGlobal('AbortSignal', AbortSignal);
