@@ -1,5 +1,6 @@
 // performance.now() / performance.timeOrigin: a monotonic clock relative to the moment the
 // worker context was made (its time origin), which NewWorkerContext records in the context.
+// Also navigator.userAgent, the other fact about the runtime a worker can ask for.
 #include <chrono>
 
 #include "bindings/native_registry.h"
@@ -40,6 +41,11 @@ void TimeOrigin(const v8::FunctionCallbackInfo<v8::Value>& args) {
       SlotNumber(args.GetIsolate()->GetCurrentContext(), kWallOriginSlot, WallMs()));
 }
 
+// userAgent() -> "edgerun/<version>" (navigator.userAgent)
+void UserAgent(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  args.GetReturnValue().Set(OneByteString(args.GetIsolate(), "edgerun/" EDGERUN_VERSION));
+}
+
 }  // namespace
 
 void RecordTimeOrigin(v8::Local<v8::Context> context) {
@@ -54,6 +60,7 @@ void RecordTimeOrigin(v8::Local<v8::Context> context) {
 void AppendPerformanceNatives(std::vector<NativeFunction>* out) {
   out->push_back({"performanceNow", PerformanceNow, 0});
   out->push_back({"timeOrigin", TimeOrigin, 0});
+  out->push_back({"userAgent", UserAgent, 0});
 }
 
 }  // namespace edgerun::bindings
