@@ -71,4 +71,10 @@
   };
 
   internal.defineGlobal('ErrorEvent', ErrorEvent);
+  internal.defineGlobal('reportError', function reportError(e) {
+    if (arguments.length === 0) {
+      throw new TypeError("Failed to execute 'reportError': 1 argument required, but only 0 present.");
+    }
+    internal.reportError(e);
+  });
 });

@@ -109,6 +109,12 @@ TEST(EventTarget, ErrorListenerOnTheGlobalCanHandleReportedErrors) {
   EXPECT_EQ(w.log().All().find("oops"), std::string::npos) << "cancelled, so not logged";
 }
 
+TEST(EventTarget, ReportErrorNeedsAnArgument) {
+  EXPECT_EQ(EvalJs("reportError();"),
+            "THREW TypeError: Failed to execute 'reportError': 1 argument required, but only 0 "
+            "present.");
+}
+
 TEST(AbortController, AbortFiresOnceWithDefaultReason) {
   EXPECT_EQ(
       EvalJs(
