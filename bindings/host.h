@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "bindings/http_types.h"
+
 namespace edgerun::bindings {
 
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
@@ -21,6 +23,16 @@ class Host {
   // ctx.waitUntil() bookkeeping for the request with id `request_id` (the id the embedder passed
   // to dispatch): +1 when a promise is registered, -1 when it settles.
   virtual void WaitUntilDelta(uint64_t request_id, int delta) = 0;
+
+  // Request bodies that are still arriving (ids chosen by the host, passed to dispatch in place
+  // of the bytes): JS asks for the next chunk with ReadBody(id) and gets it through the
+  // context's body_chunk handle (id, Uint8Array | null at the end | string: why it failed);
+  // CancelBody(id) says it will read no more. Hosts without streamed bodies ignore both.
+  virtual void ReadBody(uint32_t /*id*/) {}
+  virtual void CancelBody(uint32_t /*id*/) {}
+  // Response bodies the host pulls (ids chosen by JS, returned in the response parts): the host
+  // calls the context's pull_body handle (id, false) and JS answers once with BodyChunkOut.
+  virtual void BodyChunkOut(uint32_t /*id*/, BodyChunk /*chunk*/) {}
 };
 
 }  // namespace edgerun::bindings

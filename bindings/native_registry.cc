@@ -10,6 +10,8 @@ const std::vector<NativeFunction>& AllNatives() {
     std::vector<NativeFunction> out;
     AppendArrayBufferNatives(&out);
     AppendBase64Natives(&out);
+    AppendBodyNatives(&out);
+    AppendCompressionNatives(&out);
     AppendConsoleNatives(&out);
     AppendEncodingNatives(&out);
     AppendPerformanceNatives(&out);

@@ -10,6 +10,7 @@
 #include <v8.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -94,8 +95,12 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   void StartTimer(uint32_t id, double delay_ms, bool repeat) override;
   void StopTimer(uint32_t id) override;
   void WaitUntilDelta(uint64_t request_id, int delta) override;
+  void ReadBody(uint32_t id) override;
+  void CancelBody(uint32_t id) override;
+  void BodyChunkOut(uint32_t id, BodyChunk chunk) override;
 
  private:
+  class ResponseBody;
   class Guard;
   struct Timer;
   struct Unhandled {
@@ -133,6 +138,18 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   void Poison();
   void SampleMemory();
 
+  // tenant_bodies.cc: streamed request and response bodies.
+  uint32_t AdoptRequestBody(std::shared_ptr<BodyStream> body, uint64_t request);
+  void DeliverBodyChunk(uint32_t id, BodyChunk chunk);
+  std::shared_ptr<BodyStream> AdoptResponseBody(uint32_t id, uint64_t request);
+  void PullResponseBody(uint32_t id, BodyStream::ReadFn done);
+  void CancelResponseBody(uint32_t id);
+  void FinishResponseBody(uint32_t id);
+  void DropBodiesOf(uint64_t request);
+  // Runs `body` as an entry into the worker's JS for `request` (scopes, CPU guard, microtasks,
+  // limits), or nested in the entry running now.
+  void RunJs(uint64_t request, const std::function<void(v8::Local<v8::Context>)>& body);
+
   // tenant_timers.cc
   void FireTimer(uint32_t id, uint64_t owner);
   void CancelTimersOf(RequestContext& rc);
@@ -169,6 +186,19 @@ class Tenant final : public bindings::Host, public IsolateWaker {
 
   std::vector<Unhandled> unhandled_;
   std::unordered_map<uint32_t, Timer*> timers_;
+  struct IncomingBody {
+    std::shared_ptr<BodyStream> stream;
+    uint64_t request;
+  };
+  struct OutgoingBody {
+    uint64_t request;
+    BodyStream::ReadFn pending;  // the connection's read waiting for JS
+  };
+  std::unordered_map<uint32_t, IncomingBody> incoming_bodies_;
+  std::unordered_map<uint32_t, OutgoingBody> outgoing_bodies_;
+  uint32_t next_body_id_ = 1;
+  // Shared with the response bodies handed to connections, which may outlive the tenant.
+  std::shared_ptr<Tenant*> alive_ = std::make_shared<Tenant*>(this);
   size_t memory_bytes_ = 0;
   uint64_t memory_sampled_ms_ = 0;
   uint64_t cpu_ns_ = 0;

@@ -187,6 +187,7 @@ void ServerThread::Dispatch(Listener& listener, std::shared_ptr<HttpExchange> ex
   request.keep_alive = in.keep_alive;
   request.headers = std::move(exchange->mutable_request().headers);
   request.body = std::move(exchange->mutable_request().body);
+  request.body_stream = in.body_stream;  // a body still arriving
   std::string_view host = UrlHost(in, listener.address);
   std::string url;
   url.reserve(7 + host.size() + in.target.size());

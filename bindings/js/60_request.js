@@ -70,7 +70,7 @@
       if (init.body !== undefined && init.body !== null) {
         ({source, type} = extractBody(init.body));
       } else if (init.body === undefined && inputBody !== null && inputBody.source !== null) {
-        if (inputBody.used) throw new TypeError("Failed to construct 'Request': Cannot construct a Request with a Request object that has already been used.");
+        if (inputBody.isUsed) throw new TypeError("Failed to construct 'Request': Cannot construct a Request with a Request object that has already been used.");
         source = inputBody.source;
         inputBody.used = true;
       }
@@ -98,7 +98,7 @@
 
     clone() {
       if (!(#method in this)) throw new TypeError("Failed to execute 'clone' on 'Request': Illegal invocation");
-      if (this.#body.used) throw new TypeError("Failed to execute 'clone' on 'Request': Request body is already used");
+      if (this.#body.isUsed) throw new TypeError("Failed to execute 'clone' on 'Request': Request body is already used");
       const r = new Request(kIncoming);
       r.#method = this.#method;
       r.#url = this.#url;
@@ -110,12 +110,12 @@
         r.#headers = new Headers(this.#headers);
         H.setGuard(r.#headers, H.getGuard(this.#headers));
       }
-      r.#body = new BodyState(this.#body.source);  // sources are immutable: sharing is safe
+      r.#body = this.#body.clone();
       return r;
     }
 
     [kInspect]() {
-      return `Request { method: '${this.#method}', url: '${this.#url}', headers: ${this.headers[kInspect]()}, bodyUsed: ${this.#body.used} }`;
+      return `Request { method: '${this.#method}', url: '${this.#url}', headers: ${this.headers[kInspect]()}, bodyUsed: ${this.#body.isUsed} }`;
     }
 
     static {
@@ -124,7 +124,8 @@
         r.#method = method;
         r.#url = url;
         r.#rawHeaders = flatHeaders;
-        r.#body = new BodyState(body);
+        // A number: the body is still arriving; the host streams it under that id.
+        r.#body = new BodyState(typeof body === 'number' ? internal.newHostBodyStream(body) : body);
         return r;
       };
       installBodyMixin(Request, 'Request', (obj) => (obj !== null && typeof obj === 'object' && #method in obj) ? obj.#body : undefined);

@@ -3,7 +3,7 @@
 (function (internal, global) {
   'use strict';
   const {JSONStringify, TypeError, RangeError, kInspect} = internal.primordials;
-  const {extractBody, BodyState, installBodyMixin} = internal.body;
+  const {extractBody, BodyState, installBodyMixin, isStream} = internal.body;
   const H = internal.headers;
 
   const kInternal = Symbol('internal');
@@ -113,7 +113,7 @@
 
     clone() {
       if (!(#status in this)) throw new TypeError("Failed to execute 'clone' on 'Response': Illegal invocation");
-      if (this.#body.used) throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used");
+      if (this.#body.isUsed) throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used");
       const r = new Response(kInternal);
       r.#status = this.#status;
       r.#statusText = this.#statusText;
@@ -126,12 +126,12 @@
         r.#headers = new Headers(this.#headers);
         H.setGuard(r.#headers, H.getGuard(this.#headers));
       }
-      r.#body = new BodyState(this.#body.source);  // sources are immutable: sharing is safe
+      r.#body = this.#body.clone();
       return r;
     }
 
     [kInspect]() {
-      return `Response { status: ${this.#status}, statusText: '${this.#statusText}', headers: ${this.headers[kInspect]()}, bodyUsed: ${this.#body.used}, ok: ${this.ok}, redirected: ${this.#redirected}, type: '${this.#type}', url: '${this.#url}' }`;
+      return `Response { status: ${this.#status}, statusText: '${this.#statusText}', headers: ${this.headers[kInspect]()}, bodyUsed: ${this.#body.isUsed}, ok: ${this.ok}, redirected: ${this.#redirected}, type: '${this.#type}', url: '${this.#url}' }`;
     }
 
     static {
@@ -148,7 +148,14 @@
         let flat;
         if (value.#headers === null) flat = value.#contentType === null ? [] : ['content-type', value.#contentType];
         else flat = H.toFlat(value.#headers);
-        return [value.#status, value.#statusText, flat, value.#body.source];
+        let body = value.#body.source;
+        if (isStream(body)) {
+          if (body.locked || value.#body.isUsed) {
+            throw new TypeError('The fetch handler returned a Response whose body stream is locked or already read.');
+          }
+          body = internal.registerResponseBody(body);  // the host pulls it while writing
+        }
+        return [value.#status, value.#statusText, flat, body];
       };
     }
   }
