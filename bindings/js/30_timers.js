@@ -20,6 +20,10 @@
     // Web IDL "long" conversion, then negative -> 0 (HTML timer initialization steps).
     delay = delay | 0;
     if (delay < 0) delay = 0;
+    return startMs(callback, delay, args, repeat);
+  }
+
+  function startMs(callback, delay, args, repeat) {
     const id = allocateId();
     timers.set(id, {callback, args, repeat});
     timerStart(id, delay, repeat);
@@ -53,7 +57,9 @@
 
   // A one-shot timer for the runtime's own use (AbortSignal.timeout), immune to user code
   // replacing the globals.
-  internal.startInternalTimer = (callback, delay) => start(callback, delay, [], false);
+  // `delay` is a non-negative integer of milliseconds, not wrapped to 32 bits like setTimeout's
+  // (AbortSignal.timeout takes an unsigned long long).
+  internal.startInternalTimer = (callback, delay) => startMs(callback, delay, [], false);
 
   internal.defineGlobal('setTimeout', function setTimeout(callback, delay = 0, ...args) {
     checkHandler(callback, 'setTimeout');

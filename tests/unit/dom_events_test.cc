@@ -151,6 +151,14 @@ TEST(AbortSignal, TimeoutAbortsWithTimeoutError) {
             "false,true,TimeoutError,23,abort");
 }
 
+TEST(AbortSignal, LongTimeoutDoesNotWrapTo32Bits) {
+  // 2**32 + 1 ms would be 1 ms if converted like setTimeout's delay.
+  EXPECT_EQ(EvalJs("const s = AbortSignal.timeout(2 ** 32 + 1);"
+                   "await new Promise((r) => setTimeout(r, 20));"
+                   "return s.aborted;"),
+            "false");
+}
+
 TEST(AbortSignal, TimeoutRejectsOutOfRange) {
   EXPECT_EQ(EvalJs("AbortSignal.timeout(-1);"),
             "THREW TypeError: Failed to execute 'timeout' on 'AbortSignal': Value is outside the "
