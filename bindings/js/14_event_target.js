@@ -49,13 +49,17 @@
     return -1;
   }
 
-  function removeRecord(map, type, record) {
+  function removeRecord(target, map, type, record) {
     record.removed = true;
     const list = map.get(type);
     if (list === undefined) return;
     const i = ArrayPrototypeIndexOf(list, record);
     if (i >= 0) ArrayPrototypeSplice(list, i, 1);
-    if (list.length === 0) map.delete(type);
+    if (list.length === 0) {
+      map.delete(type);
+      // An AbortSignal with no 'abort' listeners left need not be kept alive by its sources.
+      if (type === 'abort') internal.onAbortListener(target);
+    }
   }
 
   function addRecord(map, type, record) {
@@ -93,7 +97,8 @@
       if (list !== undefined && find(list, callback, capture) >= 0) return;
       const record = {callback, capture, once, passive, removed: false};
       addRecord(map, type, record);
-      if (signal !== null) internal.addAbortAlgorithm(signal, () => removeRecord(map, type, record));
+      const target = this;
+      if (signal !== null) internal.addAbortAlgorithm(signal, () => removeRecord(target, map, type, record));
       if (type === 'abort') internal.onAbortListener(this);
     }
 
@@ -108,7 +113,7 @@
       const list = map.get(type);
       if (list === undefined) return;
       const i = find(list, callback, capture);
-      if (i >= 0) removeRecord(map, type, list[i]);
+      if (i >= 0) removeRecord(this, map, type, list[i]);
     }
 
     dispatchEvent(event) {
@@ -161,7 +166,7 @@
     for (let i = 0; i < listeners.length; i++) {
       const record = listeners[i];
       if (record.removed || record.capture !== capturePass) continue;
-      if (record.once) removeRecord(map, s.type, record);
+      if (record.once) removeRecord(target, map, s.type, record);
       if (record.passive) s.inPassiveListener = true;
       try {
         const callback = record.callback;
@@ -202,7 +207,7 @@
         let h = handlers.get(target);
         if (value === null) {
           if (h !== undefined) {
-            removeRecord(map, type, h.record);
+            removeRecord(target, map, type, h.record);
             handlers.delete(target);
           }
           return;

@@ -109,14 +109,22 @@
         for (const ref of source.#dependents) if (ref.deref() === undefined) source.#dependents.delete(ref);
       }
       source.#dependents.add(new WeakRefCtor(this));
-      if (this.#algorithms !== null || internal.listenerMap(this).has('abort')) this.#pin();
+      this.#updatePin();
     }
 
     // DOM: a dependent signal is not collected while it has sources and abort listeners or
-    // algorithms, so its sources hold it strongly from then on.
-    #pin() {
+    // algorithms, so its sources hold it strongly while it has any, and weakly otherwise.
+    #updatePin() {
       if (!this.#dependent || this.#aborted) return;
-      for (const source of this.#sources) (source.#pinned ??= new Set()).add(this);
+      const wanted = (this.#algorithms !== null && this.#algorithms.size > 0) ||
+                     internal.listenerMap(this).has('abort');
+      for (const source of this.#sources) {
+        if (wanted) {
+          (source.#pinned ??= new Set()).add(this);
+        } else if (source.#pinned !== null) {
+          source.#pinned.delete(this);
+        }
+      }
     }
 
     // "signal abort"
@@ -165,11 +173,16 @@
       internal.addAbortAlgorithm = (signal, algorithm) => {
         if (signal.#aborted) return () => {};
         (signal.#algorithms ??= new Set()).add(algorithm);
-        signal.#pin();
-        return () => { if (signal.#algorithms !== null) signal.#algorithms.delete(algorithm); };
+        signal.#updatePin();
+        return () => {
+          if (signal.#algorithms === null) return;
+          signal.#algorithms.delete(algorithm);
+          signal.#updatePin();
+        };
       };
+      // Called when a target gains its first or loses its last 'abort' listener.
       internal.onAbortListener = (target) => {
-        if (target !== null && typeof target === 'object' && #aborted in target) target.#pin();
+        if (target !== null && typeof target === 'object' && #aborted in target) target.#updatePin();
       };
       internal.newAbortSignal = () => AbortSignal.#make();
       internal.signalAbort = (signal, reason) => signal.#abort(reason);

@@ -178,6 +178,48 @@ TEST(AbortSignal, AnyFollowsSourcesAndFlattensDependents) {
             "B,B,any1:true any2,x");
 }
 
+TEST(AbortSignal, AnyOnALongLivedSignalDoesNotAccumulate) {
+  // One controller for the worker's lifetime, a dependent signal per "request" that gets an
+  // abort listener and loses it again: the dependents must be collectable, or 100k of them
+  // exhaust a 16 MB heap.
+  isolates::TenantLimits limits;
+  limits.heap_limit_mb = 16;
+  limits.cpu_ms = 20000;
+  limits.wall_ms = 60000;
+  TestWorker w(Files{{"index.js",
+                      "const root = new AbortController();\n"
+                      "export default { async fetch() {\n"
+                      "  const f = () => {};\n"
+                      "  for (let round = 0; round < 50; round++) {\n"
+                      "    for (let i = 0; i < 2000; i++) {\n"
+                      "      const s = AbortSignal.any([root.signal]);\n"
+                      "      s.addEventListener('abort', f);\n"
+                      "      s.removeEventListener('abort', f);\n"
+                      "      s.onabort = f; s.onabort = null;\n"
+                      "    }\n"
+                      "    await new Promise((r) => setTimeout(r, 0));\n"
+                      "  }\n"
+                      "  const last = AbortSignal.any([root.signal]); let fired = false;\n"
+                      "  last.onabort = () => { fired = true; }; root.abort();\n"
+                      "  return new Response(String(fired));\n"
+                      "} };"}},
+               "index.js", isolates::ScriptFormat::kAuto, {}, limits);
+  ASSERT_TRUE(w.started()) << w.start_error();
+  auto r = w.Fetch(
+      [] {
+        HttpRequest request;
+        request.method = "GET";
+        request.target = "/";
+        request.host = "example.com";
+        request.headers = {{"Host", "example.com"}};
+        return request;
+      }(),
+      "", 60000);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body << w.log().All();
+  EXPECT_EQ(r->body, "true");
+}
+
 TEST(Event, ConstructionDefaultsAndCustomEventDetail) {
   EXPECT_EQ(EvalJs("const e = new Event('t', {bubbles: true});"
                    "const c = new CustomEvent('c', {detail: {a: 1}});"
