@@ -49,6 +49,17 @@ TEST(Timers, IdsArePositiveAndDistinctAndNegativeDelayIsZero) {
             "true,true,true,fired");
 }
 
+TEST(Timers, NeverFireEarlyAfterJsRanForAWhile) {
+  // The timer starts after 25 ms of busy JS in the same loop iteration; it must still wait its
+  // full 20 ms from the setTimeout() call (1 ms of tolerance for millisecond clocks).
+  EXPECT_EQ(EvalJs("const end = Date.now() + 25; while (Date.now() < end) {}"
+                   "const start = performance.now();"
+                   "await new Promise((r) => setTimeout(r, 20));"
+                   "const waited = performance.now() - start;"
+                   "return waited >= 19 ? 'ok' : 'early: ' + waited;"),
+            "ok");
+}
+
 TEST(Timers, StringHandlersAreRefused) {
   EXPECT_EQ(EvalJs("setTimeout('1 + 1', 0);"),
             "THREW TypeError: setTimeout: the callback must be a function (edgerun does not "
