@@ -17,6 +17,7 @@ const std::vector<NativeFunction>& AllNatives() {
     AppendPerformanceNatives(&out);
     AppendPlatformObjectNatives(&out);
     AppendStructuredCloneNatives(&out);
+    AppendFetchNatives(&out);
     AppendTimerNatives(&out);
     return out;
   }();

@@ -29,6 +29,7 @@ void AppendConsoleNatives(std::vector<NativeFunction>* out);
 void AppendEncodingNatives(std::vector<NativeFunction>* out);
 void AppendPerformanceNatives(std::vector<NativeFunction>* out);
 void AppendStructuredCloneNatives(std::vector<NativeFunction>* out);
+void AppendFetchNatives(std::vector<NativeFunction>* out);
 void AppendTimerNatives(std::vector<NativeFunction>* out);
 
 // The Host of the context a native was called in (set when the context was created).

@@ -39,6 +39,9 @@ struct WorkerContextHandles {
   // pull_body(id, cancel): read the next chunk of response body `id` (answered through
   // Host::BodyChunkOut), or (cancel) cancel it: nobody will read it.
   v8::Global<v8::Function> pull_body;
+  // fetch_done(id, status, statusText, [name, value, ...], bodyId) or fetch_done(id, error):
+  // the answer to outbound fetch `id` (see Host::StartFetch).
+  v8::Global<v8::Function> fetch_done;
 
   void Reset() {
     dispatch.Reset();
@@ -46,6 +49,7 @@ struct WorkerContextHandles {
     has_fetch_listener.Reset();
     body_chunk.Reset();
     pull_body.Reset();
+    fetch_done.Reset();
   }
 };
 

@@ -135,6 +135,19 @@
     }
 
     static {
+      // A response from the network (fetch()): immutable headers, its URL, body a stream.
+      internal.newFetchedResponse = function (status, statusText, flat, body, url, redirected) {
+        const r = new Response(kInternal);
+        r.#status = status;
+        r.#statusText = statusText;
+        r.#headers = H.fromFlat(flat, 'immutable');
+        r.#guard = 'immutable';
+        r.#type = 'basic';
+        r.#url = url;
+        r.#redirected = redirected;
+        r.#body = new BodyState(body);
+        return r;
+      };
       installBodyMixin(Response, 'Response', (obj) => (obj !== null && typeof obj === 'object' && #status in obj) ? obj.#body : undefined);
       // What the runtime sends: [status, statusText, [name, value, ...], string | Uint8Array | null]
       internal.responseParts = function (value) {
