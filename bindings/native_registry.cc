@@ -19,6 +19,7 @@ const std::vector<NativeFunction>& AllNatives() {
     AppendStructuredCloneNatives(&out);
     AppendFetchNatives(&out);
     AppendTimerNatives(&out);
+    AppendUrlNatives(&out);
     return out;
   }();
   return natives;

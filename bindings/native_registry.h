@@ -31,6 +31,7 @@ void AppendPerformanceNatives(std::vector<NativeFunction>* out);
 void AppendStructuredCloneNatives(std::vector<NativeFunction>* out);
 void AppendFetchNatives(std::vector<NativeFunction>* out);
 void AppendTimerNatives(std::vector<NativeFunction>* out);
+void AppendUrlNatives(std::vector<NativeFunction>* out);
 
 // The Host of the context a native was called in (set when the context was created).
 Host* HostOf(v8::Local<v8::Context> context);

@@ -7,7 +7,6 @@
   const H = internal.headers;
 
   const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-  const schemeRe = /^[A-Za-z][A-Za-z0-9+.\-]*:/;
   const kNormalizedMethods = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
   const kForbiddenMethods = new Set(['CONNECT', 'TRACE', 'TRACK']);
   const kRedirectModes = new Set(['follow', 'error', 'manual']);
@@ -21,12 +20,9 @@
     return kNormalizedMethods.has(upper) ? upper : method;
   }
 
-  // Until the URL parser lands, only absolute URLs are accepted, as they must be in a worker
-  // (there is no document base URL to resolve a relative one against).
+  // Relative URLs throw: a worker has no base URL (see internal.parseUrl in 32_url.js).
   function parseUrl(input) {
-    const url = `${input}`;
-    if (!schemeRe.test(url)) throw new TypeError(`Failed to construct 'Request': Invalid URL: ${url}`);
-    return url;
+    return internal.parseUrl(input, "Failed to construct 'Request'");
   }
 
   class Request {
