@@ -33,6 +33,7 @@
     #body = null;
     #redirect = 'follow';
     #cf = undefined;
+    #signal = null;  // made on first access when nothing was passed in
 
     constructor(input, init = undefined) {
       if (input === kIncoming) return;
@@ -43,6 +44,7 @@
       init = init ?? {};
       let inputBody = null;
       let headersInit;
+      let signal = null;
       if (input !== null && typeof input === 'object' && #method in input) {
         this.#url = input.#url;
         this.#method = input.#method;
@@ -50,6 +52,7 @@
         this.#cf = input.#cf;
         headersInit = input.headers;
         inputBody = input.#body;
+        signal = input.#signal;
       } else {
         this.#url = parseUrl(input);
       }
@@ -61,6 +64,15 @@
       }
       if (init.cf !== undefined) this.#cf = init.cf;
       if (init.headers !== undefined) headersInit = init.headers;
+      if (init.signal !== undefined) {
+        if (init.signal !== null && !internal.isAbortSignal(init.signal)) {
+          throw new TypeError("Failed to construct 'Request': member signal is not of type 'AbortSignal'.");
+        }
+        signal = init.signal;
+      }
+      // Fetch: the request's signal follows the given one (a dependent signal), so aborting
+      // either the controller or a signal combined from it reaches every request made from it.
+      if (signal !== null) this.#signal = internal.dependentAbortSignal([signal]);
 
       let source = null, type = null;
       if (init.body !== undefined && init.body !== null) {
@@ -91,6 +103,10 @@
     get cf() { return this.#cf; }
     get integrity() { return ''; }
     get keepalive() { return false; }
+    get signal() {
+      if (!(#method in this)) throw new TypeError("Illegal invocation: 'this' is not a Request");
+      return this.#signal ??= internal.newAbortSignal();
+    }
 
     clone() {
       if (!(#method in this)) throw new TypeError("Failed to execute 'clone' on 'Request': Illegal invocation");
@@ -100,6 +116,7 @@
       r.#url = this.#url;
       r.#redirect = this.#redirect;
       r.#cf = this.#cf;
+      if (this.#signal !== null) r.#signal = internal.dependentAbortSignal([this.#signal]);
       if (this.#headers === null) {
         r.#rawHeaders = this.#rawHeaders;
       } else {
@@ -128,6 +145,6 @@
     }
   }
   internal.setToStringTag(Request, 'Request');
-  internal.makeEnumerable(Request, ['method', 'url', 'headers', 'redirect', 'cf', 'integrity', 'keepalive', 'clone']);
+  internal.makeEnumerable(Request, ['method', 'url', 'headers', 'redirect', 'cf', 'integrity', 'keepalive', 'signal', 'clone']);
   internal.defineGlobal('Request', Request);
 });
