@@ -9,15 +9,17 @@ const std::vector<NativeFunction>& AllNatives() {
   static const std::vector<NativeFunction> natives = [] {
     std::vector<NativeFunction> out;
     AppendArrayBufferNatives(&out);
+    AppendAtobNatives(&out);
     AppendBase64Natives(&out);
     AppendBodyNatives(&out);
     AppendCompressionNatives(&out);
     AppendConsoleNatives(&out);
     AppendEncodingNatives(&out);
+    AppendEsNatives(&out);
+    AppendFetchNatives(&out);
     AppendPerformanceNatives(&out);
     AppendPlatformObjectNatives(&out);
     AppendStructuredCloneNatives(&out);
-    AppendFetchNatives(&out);
     AppendTimerNatives(&out);
     AppendUrlNatives(&out);
     return out;

@@ -185,8 +185,6 @@
         if (target !== null && typeof target === 'object' && #aborted in target) target.#updatePin();
       };
       internal.newAbortSignal = () => AbortSignal.#make();
-      // DOM "create a dependent abort signal" (Request's signal, for one).
-      internal.dependentAbortSignal = (signals) => AbortSignal.any(signals);
       internal.signalAbort = (signal, reason) => signal.#abort(reason);
     }
   }

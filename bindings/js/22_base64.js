@@ -2,13 +2,13 @@
 (function (internal, global) {
   'use strict';
   const {TypeError} = internal.primordials;
-  const {base64Encode, base64Decode, DOMException} = internal;
+  const {btoaEncode, atobDecode, DOMException} = internal;
 
   internal.defineGlobal('btoa', function btoa(data) {
     if (arguments.length === 0) {
       throw new TypeError("Failed to execute 'btoa': 1 argument required, but only 0 present.");
     }
-    const result = base64Encode(`${data}`);
+    const result = btoaEncode(`${data}`);
     if (result === null) {
       throw new DOMException("Failed to execute 'btoa': The string to be encoded contains characters outside of the Latin1 range.", 'InvalidCharacterError');
     }
@@ -18,7 +18,7 @@
     if (arguments.length === 0) {
       throw new TypeError("Failed to execute 'atob': 1 argument required, but only 0 present.");
     }
-    const result = base64Decode(`${data}`);
+    const result = atobDecode(`${data}`);
     if (result === null) {
       throw new DOMException("Failed to execute 'atob': The string to be decoded is not correctly encoded.", 'InvalidCharacterError');
     }

@@ -51,6 +51,12 @@
     stream() {
       const source = this.source;
       if (source === null || isStream(source)) return source;
+      if (this.used) {
+        // Read already (text() and friends): the body's stream is disturbed and locked.
+        this.source = new streams.ReadableStream();
+        this.source.getReader();
+        return this.source;
+      }
       const bytes = typeof source === 'string' ? encodeUtf8(source) : source;
       this.source = new streams.ReadableStream({
         type: 'bytes',
