@@ -220,6 +220,22 @@ TEST(AbortSignal, AnyOnALongLivedSignalDoesNotAccumulate) {
   EXPECT_EQ(r->body, "true");
 }
 
+TEST(AbortSignal, RequestSignalFollowsTheInitSignalAndFetchHonoursIt) {
+  EXPECT_EQ(
+      EvalJs("const c = new AbortController();"
+             "const r = new Request('http://x/', {signal: c.signal});"
+             "const copy = new Request(r), clone = r.clone();"
+             "const before = [r.signal.aborted, r.signal === c.signal,"
+             "  new Request('http://y/').signal.aborted];"
+             "c.abort('why');"
+             "let bad; try { new Request('http://x/', {signal: {}}); } catch (e) { bad = e.name; }"
+             "let fetched; try { await fetch('http://x/', {signal: AbortSignal.abort('pre')}); }"
+             "catch (e) { fetched = e; }"
+             "return [...before, r.signal.reason, copy.signal.reason, clone.signal.reason, bad,"
+             "  fetched].join(',');"),
+      "false,false,false,why,why,why,TypeError,pre");
+}
+
 TEST(Event, ConstructionDefaultsAndCustomEventDetail) {
   EXPECT_EQ(EvalJs("const e = new Event('t', {bubbles: true});"
                    "const c = new CustomEvent('c', {detail: {a: 1}});"
