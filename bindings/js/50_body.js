@@ -8,6 +8,10 @@
   const {PromiseReject, PromiseResolve, JSONParse, TypeError, Uint8Array} = internal.primordials;
   const {decodeUtf8, encodeUtf8} = internal;
   const {ReadableStream} = internal.streams;
+  const {isBlob, bytesOf: blobBytes, typeOf: blobType, fromBytes: blobFromBytes} = internal.blob;
+  const {isFormData} = internal.formData;
+  const {encodeMultipart, parseFormBody} = internal.formEncoding;
+  const M = internal.mime;
 
   const isStream = (value) => value instanceof ReadableStream;
   // The polyfill's [[disturbed]] slot: true once the stream was read from or cancelled.
@@ -21,6 +25,19 @@
     if (ArrayBuffer.isView(init)) {
       const bytes = new Uint8Array(init.buffer, init.byteOffset, init.byteLength);
       return {source: bytes.slice(), type: null};
+    }
+    if (isBlob(init)) {
+      const type = blobType(init);
+      return {source: blobBytes(init), type: type === '' ? null : type};
+    }
+    if (isFormData(init)) {
+      const {bytes, type} = encodeMultipart(init);
+      return {source: bytes, type};
+    }
+    // URLSearchParams is looked up when used: it may come from a later builtin.
+    const URLSearchParams = internal.URLSearchParams ?? global.URLSearchParams;
+    if (typeof URLSearchParams === 'function' && init instanceof URLSearchParams) {
+      return {source: `${init}`, type: 'application/x-www-form-urlencoded;charset=UTF-8'};
     }
     if (isStream(init)) {
       if (init.locked || isDisturbed(init)) {
@@ -111,9 +128,10 @@
     return decodeUtf8(source);
   }
 
-  // Installs text/json/arrayBuffer/bytes/body/bodyUsed on a class; `stateOf(obj)` returns its
-  // BodyState or undefined when obj is not an instance (brand check).
-  function installBodyMixin(ctor, name, stateOf) {
+  // Installs text/json/arrayBuffer/bytes/blob/formData/body/bodyUsed on a class; `stateOf(obj)`
+  // returns its BodyState or undefined when obj is not an instance (brand check), `mimeOf(obj)`
+  // its Content-Type header value or null.
+  function installBodyMixin(ctor, name, stateOf, mimeOf) {
     const brand = (obj, method) => {
       const state = stateOf(obj);
       if (state === undefined) throw new TypeError(`Failed to execute '${method}' on '${name}': Illegal invocation`);
@@ -145,6 +163,23 @@
         });
       },
       bytes() { return consume(this, 'bytes', bytesOf); },
+      blob() {
+        return consume(this, 'blob', (source) => {
+          const mime = M.extract(mimeOf(this));
+          const type = mime === null ? '' : M.serialize(mime);
+          const bytes = bytesOf(source);
+          const make = (b) => blobFromBytes(b, type);
+          return bytes instanceof Uint8Array ? make(bytes) : bytes.then(make);
+        });
+      },
+      formData() {
+        return consume(this, 'formData', (source) => {
+          const contentType = mimeOf(this);
+          const bytes = bytesOf(source);
+          const parse = (b) => parseFormBody(b, contentType, source === null);
+          return bytes instanceof Uint8Array ? parse(bytes) : bytes.then(parse);
+        });
+      },
     };
     for (const key of Object.keys(methods)) {
       Object.defineProperty(ctor.prototype, key, {value: methods[key], writable: true, enumerable: true, configurable: true});
