@@ -138,6 +138,17 @@ TEST(FormData, LargeMultipartBodyParsesInLinearTime) {
             std::to_string(27 * 300000));
 }
 
+TEST(BodyMixin, UrlSearchParamsBodyIsUrlencoded) {
+  if (EvalJs("return typeof URLSearchParams;") != "function") {
+    GTEST_SKIP() << "URLSearchParams is not a builtin in this build";
+  }
+  EXPECT_EQ(EvalJs("const res = new Response(new URLSearchParams([['a', '1 2'], ['b', 'é']]));"
+                   "const type = res.headers.get('content-type');"
+                   "const fd = await res.clone().formData();"
+                   "return type + ' ' + (await res.text()) + ' ' + fd.get('a') + fd.get('b');"),
+            "application/x-www-form-urlencoded;charset=UTF-8 a=1+2&b=%C3%A9 1 2é");
+}
+
 TEST(BodyMixin, BlobTakesItsTypeFromContentType) {
   EXPECT_EQ(EvalJs("const a = await new Response('hello', {headers: {'Content-Type': 'Text/HTML; "
                    "Charset=\"utf-8\"'}}).blob();"
