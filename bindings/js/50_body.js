@@ -8,10 +8,11 @@
   const {PromiseReject, PromiseResolve, JSONParse, TypeError, Uint8Array} = internal.primordials;
   const {decodeUtf8, encodeUtf8} = internal;
   const {ReadableStream} = internal.streams;
-  const {isBlob, bytesOf: blobBytes, typeOf: blobType, fromBytes: blobFromBytes} = internal.blob;
-  const {isFormData} = internal.formData;
-  const {encodeMultipart, parseFormBody} = internal.formEncoding;
-  const M = internal.mime;
+  // Made on first use (see 39_blob.js): isBlob/isFormData are false until then.
+  const blobs = internal.blob;
+  const formDatas = internal.formData;
+  const formEncoding = internal.formEncoding;
+  const mimes = internal.mime;
 
   const isStream = (value) => value instanceof ReadableStream;
   // The polyfill's [[disturbed]] slot: true once the stream was read from or cancelled.
@@ -26,12 +27,12 @@
       const bytes = new Uint8Array(init.buffer, init.byteOffset, init.byteLength);
       return {source: bytes.slice(), type: null};
     }
-    if (isBlob(init)) {
-      const type = blobType(init);
-      return {source: blobBytes(init), type: type === '' ? null : type};
+    if (blobs.isBlob(init)) {
+      const type = blobs.typeOf(init);
+      return {source: blobs.bytesOf(init), type: type === '' ? null : type};
     }
-    if (isFormData(init)) {
-      const {bytes, type} = encodeMultipart(init);
+    if (formDatas.isFormData(init)) {
+      const {bytes, type} = formEncoding.load().encodeMultipart(init);
       return {source: bytes, type};
     }
     // URLSearchParams is looked up when used: it may come from a later builtin.
@@ -165,10 +166,11 @@
       bytes() { return consume(this, 'bytes', bytesOf); },
       blob() {
         return consume(this, 'blob', (source) => {
+          const M = mimes.load();
           const mime = M.extract(mimeOf(this));
           const type = mime === null ? '' : M.serialize(mime);
           const bytes = bytesOf(source);
-          const make = (b) => blobFromBytes(b, type);
+          const make = (b) => blobs.load().fromBytes(b, type);
           return bytes instanceof Uint8Array ? make(bytes) : bytes.then(make);
         });
       },
@@ -176,7 +178,7 @@
         return consume(this, 'formData', (source) => {
           const contentType = mimeOf(this);
           const bytes = bytesOf(source);
-          const parse = (b) => parseFormBody(b, contentType, source === null);
+          const parse = (b) => formEncoding.load().parseFormBody(b, contentType, source === null);
           return bytes instanceof Uint8Array ? parse(bytes) : bytes.then(parse);
         });
       },

@@ -102,6 +102,25 @@ TEST(Blob, ReadsOnOtherObjectsReject) {
             "[object Blob] [object File]");
 }
 
+TEST(Blob, IsMadeOnFirstUseWithTheBuiltinsOfSnapshotTime) {
+  // Blob/File/FormData are made on first use; user code that replaced built-ins before that
+  // must not change how they work.
+  EXPECT_EQ(EvalJs("const TA = Object.getPrototypeOf(Uint8Array.prototype);"
+                   "TA.slice = TA.subarray = TA.set = () => { throw new Error('tampered'); };"
+                   "Array.prototype.push = () => { throw new Error('tampered'); };"
+                   "Object.defineProperty = Object.assign = () => { throw new Error('tampered'); };"
+                   "const b = new Blob(['ab', new Uint8Array([99]), new Blob(['d'])]);"
+                   "const fd = new FormData(); fd.append('f', b.slice(1), 'x.txt');"
+                   "return (await b.text()) + ' ' + (await fd.get('f').text()) + ' ' +"
+                   "  Object.prototype.toString.call(b);"),
+            "abcd bcd [object Blob]");
+  EXPECT_EQ(EvalJs("globalThis.Blob = 5; const d = Object.getOwnPropertyDescriptor(globalThis, "
+                   "'FormData'); void FormData;"
+                   "const e = Object.getOwnPropertyDescriptor(globalThis, 'FormData');"
+                   "return [Blob, typeof d.get, d.enumerable, typeof e.value, e.writable].join();"),
+            "5,function,false,function,true");
+}
+
 TEST(File, HasNameTypeAndLastModified) {
   EXPECT_EQ(EvalJs("const before = Date.now();"
                    "const f = new File(['data'], 'notes.TXT', {type: 'Text/Plain'});"
