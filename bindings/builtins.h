@@ -20,10 +20,11 @@ enum ContextHandle : size_t {
   kHasFetchListener = 2,
   kBodyChunk = 3,
   kPullBody = 4,
+  kFetchDone = 5,
 };
-inline constexpr const char* kContextHandleNames[] = {"dispatch", "fireTimer", "hasFetchListener",
-                                                      "bodyChunk", "pullBody"};
-inline constexpr size_t kContextHandleCount = 5;
+inline constexpr const char* kContextHandleNames[] = {"dispatch",  "fireTimer", "hasFetchListener",
+                                                      "bodyChunk", "pullBody",  "fetchDone"};
+inline constexpr size_t kContextHandleCount = 6;
 
 // The index of the worker context among the snapshot's contexts (SnapshotCreator::AddContext).
 inline constexpr size_t kWorkerContextSnapshotIndex = 0;

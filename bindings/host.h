@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "bindings/http_types.h"
+#include "bindings/outbound_http.h"
 
 namespace edgerun::bindings {
 
@@ -33,6 +34,14 @@ class Host {
   // Response bodies the host pulls (ids chosen by JS, returned in the response parts): the host
   // calls the context's pull_body handle (id, false) and JS answers once with BodyChunkOut.
   virtual void BodyChunkOut(uint32_t /*id*/, BodyChunk /*chunk*/) {}
+
+  // Outbound fetch() (ids chosen by JS). Returns "" once started, else why it cannot be (the
+  // message of the TypeError fetch() rejects with). The answer comes through the context's
+  // fetch_done handle: (id, status, statusText, [name, value, ...], bodyId) or (id, error).
+  virtual std::string StartFetch(uint32_t /*id*/, OutboundRequest /*request*/) {
+    return "fetch() is not available here";
+  }
+  virtual void CancelFetch(uint32_t /*id*/) {}
 };
 
 }  // namespace edgerun::bindings

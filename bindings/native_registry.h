@@ -22,11 +22,18 @@ const std::vector<NativeFunction>& AllNatives();
 
 // Per-group tables (one file each), concatenated by AllNatives().
 void AppendArrayBufferNatives(std::vector<NativeFunction>* out);
+void AppendAtobNatives(std::vector<NativeFunction>* out);
+void AppendBase64Natives(std::vector<NativeFunction>* out);
 void AppendBodyNatives(std::vector<NativeFunction>* out);
 void AppendCompressionNatives(std::vector<NativeFunction>* out);
 void AppendConsoleNatives(std::vector<NativeFunction>* out);
 void AppendEncodingNatives(std::vector<NativeFunction>* out);
+void AppendEsNatives(std::vector<NativeFunction>* out);
+void AppendFetchNatives(std::vector<NativeFunction>* out);
+void AppendPerformanceNatives(std::vector<NativeFunction>* out);
+void AppendStructuredCloneNatives(std::vector<NativeFunction>* out);
 void AppendTimerNatives(std::vector<NativeFunction>* out);
+void AppendUrlNatives(std::vector<NativeFunction>* out);
 
 // The Host of the context a native was called in (set when the context was created).
 Host* HostOf(v8::Local<v8::Context> context);

@@ -13,6 +13,13 @@ namespace edgerun::bindings {
 
 // Context embedder-data slot holding the Host* (read by natives through HostOf()).
 constexpr int kHostEmbedderSlot = 1;
+// Context embedder-data slots holding the time origin (performance.now/timeOrigin), as Numbers
+// of milliseconds: on the steady clock, and on the wall clock (since the Unix epoch).
+constexpr int kSteadyOriginSlot = 2;
+constexpr int kWallOriginSlot = 3;
+// Context embedder-data slot holding the object the next internal.PlatformObject construction
+// adopts (see platform_object.h); undefined otherwise.
+constexpr int kAdoptEmbedderSlot = 4;
 
 struct WorkerContextHandles {
   // dispatch(handler, receiver, method, url, headers, body, env, requestId)
@@ -32,6 +39,9 @@ struct WorkerContextHandles {
   // pull_body(id, cancel): read the next chunk of response body `id` (answered through
   // Host::BodyChunkOut), or (cancel) cancel it: nobody will read it.
   v8::Global<v8::Function> pull_body;
+  // fetch_done(id, status, statusText, [name, value, ...], bodyId) or fetch_done(id, error):
+  // the answer to outbound fetch `id` (see Host::StartFetch).
+  v8::Global<v8::Function> fetch_done;
 
   void Reset() {
     dispatch.Reset();
@@ -39,6 +49,7 @@ struct WorkerContextHandles {
     has_fetch_listener.Reset();
     body_chunk.Reset();
     pull_body.Reset();
+    fetch_done.Reset();
   }
 };
 
@@ -47,6 +58,9 @@ struct WorkerContextHandles {
 // (a snapshot that does not match this build) returns an empty handle and sets *error.
 v8::MaybeLocal<v8::Context> NewWorkerContext(v8::Isolate* isolate, WorkerContextHandles* handles,
                                              std::string* error);
+
+// Sets the context's time origin to now (NewWorkerContext does this).
+void RecordTimeOrigin(v8::Local<v8::Context> context);
 
 // Makes `host` the target of the context's natives; `host` must outlive the context's use.
 void AttachHost(v8::Local<v8::Context> context, Host* host);

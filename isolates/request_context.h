@@ -21,6 +21,7 @@ struct RequestContext {
   uint64_t cpu_used_ns = 0;      // over every entry into JS made for this request
   int wait_until = 0;            // ctx.waitUntil() promises not settled yet
   int streams = 0;               // response bodies still being pulled by the client's connection
+  uint64_t subrequests = 0;      // fetch() calls made for it
   uint64_t deadline_ms = 0;      // uv_now() time: answer by (wall_ms), then finish waitUntil by
   std::vector<uint32_t> timers;  // setTimeout/setInterval ids it started that are still live
 

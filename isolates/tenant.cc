@@ -33,6 +33,11 @@ Tenant::Tenant(WorkerSpec spec, uv_loop_t* loop, LogSink& log, TenantOwner* owne
 
 Tenant::~Tenant() {
   *alive_ = nullptr;  // response bodies still held by connections now fail their reads
+  if (OutboundHttp* outbound = owner_ != nullptr ? owner_->outbound() : nullptr) {
+    for (auto& [id, fetch] : fetches_)
+      outbound->Cancel(fetch.client_id);
+  }
+  fetches_.clear();
   for (auto& [id, body] : incoming_bodies_)
     body.stream->Cancel();
   incoming_bodies_.clear();
@@ -44,8 +49,9 @@ Tenant::~Tenant() {
   for (auto& [id, timer] : timers_)
     ForgetTimer(id);
   timers_.clear();
-  if (deadline_timer_ != nullptr) {
-    uv_close(reinterpret_cast<uv_handle_t*>(deadline_timer_),
+  for (uv_timer_t* timer : {deadline_timer_, pull_timer_}) {
+    if (timer == nullptr) continue;
+    uv_close(reinterpret_cast<uv_handle_t*>(timer),
              [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
   }
   for (uint64_t id : requests_.Ids()) {
@@ -92,6 +98,9 @@ bool Tenant::Start(std::unique_ptr<WorkerIsolate> isolate, std::string* error) {
   deadline_timer_ = new uv_timer_t;
   uv_timer_init(loop_, deadline_timer_);
   deadline_timer_->data = this;
+  pull_timer_ = new uv_timer_t;
+  uv_timer_init(loop_, pull_timer_);
+  pull_timer_->data = this;
 
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope handle_scope(isolate_);
@@ -300,6 +309,7 @@ void Tenant::End(uint64_t id) {
   if (!rc->timers.empty()) CancelTimersOf(*rc);
   requests_.Remove(id);
   DropBodiesOf(id);
+  CancelFetchesOf(id);
 }
 
 void Tenant::ArmDeadlines() {

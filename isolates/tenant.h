@@ -33,6 +33,7 @@ struct TenantLimits {
   uint64_t startup_cpu_ms = 1000;   // CPU time for loading the worker (its top-level code)
   uint64_t wall_ms = 30'000;        // time to answer a request: 504
   uint64_t wait_until_ms = 30'000;  // time ctx.waitUntil() work may run after the answer
+  uint64_t subrequests = 50;        // fetch() calls per request; past it fetch() rejects
   bool operator==(const TenantLimits&) const = default;
 };
 
@@ -56,6 +57,8 @@ class TenantOwner {
   virtual void WakeTenant(Tenant* tenant, double delay_s) = 0;
   // The tenant is unusable (a limit stopped it mid-run): dispose it once the stack has unwound.
   virtual void RetireTenant(Tenant* tenant) = 0;
+  // The HTTP client for the tenants' fetch() (null: fetch() is not available).
+  virtual OutboundHttp* outbound() { return nullptr; }
 };
 
 class Tenant final : public bindings::Host, public IsolateWaker {
@@ -98,6 +101,8 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   void ReadBody(uint32_t id) override;
   void CancelBody(uint32_t id) override;
   void BodyChunkOut(uint32_t id, BodyChunk chunk) override;
+  std::string StartFetch(uint32_t id, OutboundRequest request) override;
+  void CancelFetch(uint32_t id) override;
 
  private:
   class ResponseBody;
@@ -143,12 +148,18 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   void DeliverBodyChunk(uint32_t id, BodyChunk chunk);
   std::shared_ptr<BodyStream> AdoptResponseBody(uint32_t id, uint64_t request);
   void PullResponseBody(uint32_t id, BodyStream::ReadFn done);
+  void StartPull(uint32_t id);
+  void RunDeferredPulls();
   void CancelResponseBody(uint32_t id);
   void FinishResponseBody(uint32_t id);
   void DropBodiesOf(uint64_t request);
   // Runs `body` as an entry into the worker's JS for `request` (scopes, CPU guard, microtasks,
   // limits), or nested in the entry running now.
   void RunJs(uint64_t request, const std::function<void(v8::Local<v8::Context>)>& body);
+
+  // tenant_fetch.cc
+  void FetchDone(uint32_t id, OutboundResult result);
+  void CancelFetchesOf(uint64_t request);
 
   // tenant_timers.cc
   void FireTimer(uint32_t id, uint64_t owner);
@@ -197,6 +208,13 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   std::unordered_map<uint32_t, IncomingBody> incoming_bodies_;
   std::unordered_map<uint32_t, OutgoingBody> outgoing_bodies_;
   uint32_t next_body_id_ = 1;
+  std::vector<uint32_t> deferred_pulls_;  // response body pulls waiting for the next loop turn
+  uv_timer_t* pull_timer_ = nullptr;      // closed (and freed) by the destructor
+  struct PendingFetch {
+    uint64_t client_id;  // the OutboundHttp's id
+    uint64_t request;    // the request whose handler called fetch()
+  };
+  std::unordered_map<uint32_t, PendingFetch> fetches_;  // by the JS side's id
   // Shared with the response bodies handed to connections, which may outlive the tenant.
   std::shared_ptr<Tenant*> alive_ = std::make_shared<Tenant*>(this);
   size_t memory_bytes_ = 0;

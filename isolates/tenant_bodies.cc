@@ -122,6 +122,37 @@ void Tenant::PullResponseBody(uint32_t id, BodyStream::ReadFn done) {
     return;
   }
   it->second.pending = std::move(done);
+  if (guard_ != nullptr) {
+    // Asked from inside JS (the previous chunk was delivered from a promise reaction): a stream
+    // with chunks ready would be pumped to the end in one microtask checkpoint, starving the
+    // event loop and every other connection on it. Pull on the next loop turn instead.
+    deferred_pulls_.push_back(id);
+    if (deferred_pulls_.size() == 1) {
+      uv_timer_start(
+          pull_timer_, [](uv_timer_t* t) { static_cast<Tenant*>(t->data)->RunDeferredPulls(); }, 0,
+          0);
+    }
+    return;
+  }
+  StartPull(id);
+}
+
+void Tenant::RunDeferredPulls() {
+  std::vector<uint32_t> ids = std::move(deferred_pulls_);
+  deferred_pulls_.clear();
+  for (uint32_t id : ids)
+    StartPull(id);
+}
+
+void Tenant::StartPull(uint32_t id) {
+  auto it = outgoing_bodies_.find(id);
+  if (it == outgoing_bodies_.end() || !it->second.pending) return;
+  if (stopped_ != StopReason::kNone) {
+    BodyStream::ReadFn done = std::move(it->second.pending);
+    it->second.pending = nullptr;
+    done(BodyChunk{BodyChunk::Kind::kError, "the worker was stopped"});
+    return;
+  }
   const uint64_t request = it->second.request;
   RunJs(request, [&](v8::Local<v8::Context> context) {
     v8::Local<v8::Value> args[] = {v8::Integer::NewFromUnsigned(isolate_, id), v8::False(isolate_)};

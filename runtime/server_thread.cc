@@ -105,7 +105,9 @@ void ServerThread::Run() {
       0, 1000);
   uv_unref(reinterpret_cast<uv_handle_t*>(&stats_timer_));
 
+  http_client_ = std::make_unique<HttpClient>(&loop_, HttpClientOptions{});
   pool_ = std::make_unique<isolates::IsolatePool>(&loop_, Logger::Get(), PoolOptionsOf(*config_));
+  pool_->SetOutbound(http_client_.get());
 
   for (size_t i = 0; i < fds_.size(); ++i) {
     auto listener = std::make_unique<Listener>();
@@ -230,7 +232,8 @@ void ServerThread::Finish() {
   if (finished_) return;
   finished_ = true;
   metrics_.PublishPool(pool_->stats());
-  pool_->Close();  // answers anything still pending (force stop) and disposes the isolates
+  pool_->Close();        // answers anything still pending (force stop) and disposes the isolates
+  http_client_.reset();  // closes pooled outbound connections
   uv_close(reinterpret_cast<uv_handle_t*>(&stats_timer_), nullptr);
   uv_timer_stop(&drain_timer_);
   uv_close(reinterpret_cast<uv_handle_t*>(&drain_timer_), nullptr);

@@ -163,6 +163,9 @@ void TcpConnection::Write(std::vector<std::string> chunks) {
 }
 
 size_t TcpConnection::QueuedBytes() const {
+  // Closed (a write failed: the peer is gone): nothing more can be taken, so a streamed response
+  // stops being pulled until the connection is torn down and cancels it.
+  if (state_ == State::kClosed) return SIZE_MAX;
   return tcp_.write_queue_size;
 }
 

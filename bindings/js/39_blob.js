@@ -7,7 +7,8 @@
 // before that first use cannot reach in.
 (function (internal, global) {
   'use strict';
-  const {ReadableStream} = internal.streams;
+  // Streams load on first use too (35_streams): looked up when a stream is asked for.
+  const streams = internal.streams;
   const {encodeUtf8, decodeUtf8} = internal;
   const {ArrayPrototypePush, ObjectFreeze, PromiseReject, PromiseResolve, ReflectApply,
          RegExpPrototypeTest, StringPrototypeReplace, StringPrototypeToLowerCase, SymbolIterator,
@@ -269,7 +270,7 @@
         const parts = this.#parts;
         let index = 0;
         let offset = 0;
-        return new ReadableStream({
+        return new streams.ReadableStream({
           type: 'bytes',
           pull(controller) {
             while (index < parts.length && offset >= parts[index].byteLength) { index++; offset = 0; }

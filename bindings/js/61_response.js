@@ -10,7 +10,6 @@
   const reasonPhraseRe = /^[\t\x20-\x7e\x80-\xff]*$/;
   const kNullBodyStatus = new Set([101, 103, 204, 205, 304]);
   const kRedirectStatus = new Set([301, 302, 303, 307, 308]);
-  const schemeRe = /^[A-Za-z][A-Za-z0-9+.\-]*:/;
 
   function toUnsignedShort(value) {
     let n = Number(value);
@@ -76,8 +75,7 @@
     }
 
     static redirect(url, status = 302) {
-      url = `${url}`;
-      if (!schemeRe.test(url)) throw new TypeError(`Failed to execute 'redirect' on 'Response': Invalid URL: ${url}`);
+      url = internal.parseUrl(url, "Failed to execute 'redirect' on 'Response'");
       status = toUnsignedShort(status);
       if (!kRedirectStatus.has(status)) throw new RangeError(`Failed to execute 'redirect' on 'Response': Invalid status code ${status}`);
       const r = new Response(kInternal);
@@ -135,6 +133,19 @@
     }
 
     static {
+      // A response from the network (fetch()): immutable headers, its URL, body a stream.
+      internal.newFetchedResponse = function (status, statusText, flat, body, url, redirected) {
+        const r = new Response(kInternal);
+        r.#status = status;
+        r.#statusText = statusText;
+        r.#headers = H.fromFlat(flat, 'immutable');
+        r.#guard = 'immutable';
+        r.#type = 'basic';
+        r.#url = url;
+        r.#redirected = redirected;
+        r.#body = new BodyState(body);
+        return r;
+      };
       installBodyMixin(Response, 'Response',
                        (obj) => (obj !== null && typeof obj === 'object' && #status in obj) ? obj.#body : undefined,
                        (obj) => obj.#headers === null ? obj.#contentType : H.get(obj.#headers, 'content-type'));
