@@ -216,12 +216,15 @@
 
     let isBlob, partsOf, sizeOf;
 
-    class Blob {
+    // A platform object (internal.PlatformObject), so structuredClone uses the serializer
+    // registered below instead of copying it as a plain object.
+    class Blob extends internal.PlatformObject {
       #parts;
       #size;
       #type;
 
       constructor(blobParts = undefined, options = undefined) {
+        super();
         if (blobParts === kMake) {
           this.#parts = options.parts;
           this.#size = options.size;
@@ -383,11 +386,29 @@
       }
     }
 
+    internal.platformClass(Blob);
     internal.installInterface(Blob, 'Blob', ['size', 'type', 'slice', 'stream', 'text', 'arrayBuffer', 'bytes']);
     internal.installInterface(File, 'File', ['name', 'lastModified', 'webkitRelativePath']);
     api.Blob = Blob;
     api.File = File;
+    // structuredClone: the bytes (copied by the serializer), type, and a File's name/date.
+    api.serialize = (blob) => {
+      const data = [api.bytesOf(blob), api.typeOf(blob)];
+      if (api.isFile(blob)) ArrayPrototypePush(data, api.nameOf(blob), api.lastModifiedOf(blob));
+      return data;
+    };
+    api.deserialize = ([bytes, type, name, lastModified]) => {
+      const parts = bytes.byteLength === 0 ? kEmpty : ObjectFreeze([bytes]);
+      const made = {parts, size: bytes.byteLength, type, name, lastModified};
+      return name === undefined ? new Blob(kMake, made) : new File(kMake, made);
+    };
   }
+
+  internal.registerCloneable({
+    is: (value) => api.isBlob(value),
+    serialize: (blob) => api.serialize(blob),
+    deserialize: (data) => api.load().deserialize(data),
+  });
 
   internal.defineLazyGlobal('Blob', () => api.load().Blob);
   internal.defineLazyGlobal('File', () => api.load().File);

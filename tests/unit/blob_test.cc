@@ -131,6 +131,17 @@ TEST(File, HasNameTypeAndLastModified) {
             "notes.TXT,text/plain,4,true,true,true,42,data,false");
 }
 
+TEST(File, StructuredCloneKeepsBytesTypeNameAndDate) {
+  EXPECT_EQ(
+      EvalJs("const f = new File(['h\u00e9llo'], 'a.txt', {type: 'text/plain', lastModified: 5});"
+             "const b = new Blob([new Uint8Array([1, 2, 3])], {type: 'x/y'}).slice(1);"
+             "const [f2, b2] = structuredClone([f, b]);"
+             "return [f2 instanceof File, f2 !== f, f2.name, f2.type, f2.lastModified,"
+             "  await f2.text(), b2 instanceof File, b2.type, (await b2.bytes()).join('.')]"
+             "  .join();"),
+      "true,true,a.txt,text/plain,5,h\u00e9llo,false,,2.3");
+}
+
 TEST(File, NeedsTwoArguments) {
   EXPECT_EQ(EvalJs("try { new File(['x']); return 'no throw'; } catch (e) { return e.name; }"),
             "TypeError");
