@@ -249,11 +249,10 @@ class HttpClient::Connection {
     if (body_) body_->Deliver();
     if (alive.expired() || !*alive.lock()) return;
     if (message_done_) {
-      if (body_) {
-        body_->End();
-        body_->Deliver();
-      }
-      if (alive.expired() || !*alive.lock()) return;
+      // Back to the pool first: the body's end reaches the worker, which may fetch again at
+      // once, and should find this connection idle.
+      std::shared_ptr<RequestBodyStream> body = std::move(body_);
+      body_.reset();
       const uint64_t id = exchange_;
       const bool reusable = llhttp_should_keep_alive(&parser_) && err == HPE_PAUSED &&
                             llhttp_get_error_pos(&parser_) == data + len;
@@ -264,6 +263,10 @@ class HttpClient::Connection {
         client->Destroy(this);
       }
       client->Finish(id);
+      if (body) {
+        body->End();
+        body->Deliver();
+      }
       return;
     }
     if (body_ && !body_->wants_more()) StopReading();
