@@ -2,7 +2,7 @@
 // headers still as the runtime's flat list; the Headers object is made on first access.
 (function (internal, global) {
   'use strict';
-  const {ObjectCreate, TypeError, kInspect} = internal.primordials;
+  const {ObjectCreate, ReflectApply, TypeError, kInspect} = internal.primordials;
   const {extractBody, BodyState, installBodyMixin, isStream} = internal.body;
   const H = internal.headers;
 
@@ -240,7 +240,10 @@
         r.#body = new BodyState(typeof body === 'number' ? internal.newHostBodyStream(body) : body);
         return r;
       };
-      installBodyMixin(Request, 'Request', (obj) => (obj !== null && typeof obj === 'object' && #method in obj) ? obj.#body : undefined);
+      const headersGetter = Object.getOwnPropertyDescriptor(Request.prototype, 'headers').get;
+      installBodyMixin(Request, 'Request',
+                       (obj) => (obj !== null && typeof obj === 'object' && #method in obj) ? obj.#body : undefined,
+                       (obj) => H.get(ReflectApply(headersGetter, obj, []), 'content-type'));
     }
   }
   internal.setToStringTag(Request, 'Request');
