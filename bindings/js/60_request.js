@@ -162,6 +162,9 @@
           throw new TypeError(`${kFail}: Cannot construct a Request with a Request object that has already been used.`);
         }
         source = inputBody.source;
+        // A stream body is carried over through a new stream (the Fetch Standard's proxy), so
+        // the new Request's body is never the very object the input handed out.
+        if (isStream(source)) source = source.pipeThrough(new internal.streams.TransformStream());
       }
       // A stream body goes out in the request's own mode only (Cloudflare and Deno accept it
       // without `duplex: 'half'`, which the standard requires; so do we, for code written
@@ -169,7 +172,8 @@
       if (isStream(source) && this.#mode !== 'same-origin' && this.#mode !== 'cors') {
         throw new TypeError(`${kFail}: A ReadableStream body needs mode 'same-origin' or 'cors'.`);
       }
-      if (!initBody && inputBody !== null && inputBody.source !== null) inputBody.used = true;
+      // The input's body is used up by the new Request, even when init's body replaces it.
+      if (inputBody !== null && inputBody.source !== null) inputBody.used = true;
       this.#body = new BodyState(source);
     }
 

@@ -294,7 +294,7 @@ TEST_F(ConfigTest, UnknownKeysListTheAllowedOnesAndSuggestTheClosest) {
                   "routes": ["*/*"]}]})",
                   "$.worker",
                   "unknown key 'worker', did you mean 'workers'? (allowed keys: listen, threads, "
-                  "access_log, limits, isolates, admin, workers)");
+                  "access_log, limits, isolates, admin, workers, outbound)");
   ExpectOnlyError(Worker(R"("mian": "x.js")"), "$.workers[0].mian",
                   "unknown key 'mian', did you mean 'main'? (allowed keys: name, main, format, "
                   "routes, vars, secrets, compatibility_date, outbound)");
