@@ -11,6 +11,7 @@ const std::vector<NativeFunction>& AllNatives() {
     AppendConsoleNatives(&out);
     AppendEncodingNatives(&out);
     AppendTimerNatives(&out);
+    AppendCryptoNatives(&out);
     return out;
   }();
   return natives;

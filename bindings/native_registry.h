@@ -25,6 +25,7 @@ void AppendArrayBufferNatives(std::vector<NativeFunction>* out);
 void AppendConsoleNatives(std::vector<NativeFunction>* out);
 void AppendEncodingNatives(std::vector<NativeFunction>* out);
 void AppendTimerNatives(std::vector<NativeFunction>* out);
+void AppendCryptoNatives(std::vector<NativeFunction>* out);  // crypto_natives.cc
 
 // The Host of the context a native was called in (set when the context was created).
 Host* HostOf(v8::Local<v8::Context> context);
