@@ -59,6 +59,11 @@ const char* KindOf(const EVP_PKEY* pkey) {
 }
 
 v8::Local<v8::Value> WrapPkey(v8::Isolate* isolate, PkeyPtr pkey, bool is_private) {
+  // An EC key imported from a compressed point exports (SPKI) uncompressed, as WebCrypto wants.
+  if (EVP_PKEY_get_base_id(pkey.get()) == EVP_PKEY_EC) {
+    EVP_PKEY_set_utf8_string_param(pkey.get(), OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                   "uncompressed");
+  }
   auto key = std::make_unique<KeyData>();
   key->pkey = std::move(pkey);
   key->is_private = is_private;

@@ -24,13 +24,16 @@
 
   // ---- Web IDL conversions ----
 
-  function copyBytes(value, what) {
+  // The IDL conversion only checks the type; the bytes are copied when the method's steps say
+  // so, after the algorithm is normalized (its getters may still change the buffer).
+  function checkBytes(value, what) {
     if (typeof value !== 'object' || value === null ||
         !(N.isArrayBuffer(value) || ArrayBuffer.isView(value))) {
       throw new TypeError(`${what} is not of type '(ArrayBuffer or ArrayBufferView)'`);
     }
-    return N.cryptoCopyBytes(value);
+    return value;
   }
+  function copyBytes(value, what) { return N.cryptoCopyBytes(checkBytes(value, what)); }
 
   function toInteger(value, what, max, enforce) {
     let n = Number(value);
@@ -647,6 +650,8 @@
         if (out === null) throw fail('NotSupportedError', `${name} keys cannot be exported as ${format}`);
         if (format === 'jwk' && name === 'ECDSA') {
           out.alg = 'ES' + {'P-256': '256', 'P-384': '384', 'P-521': '512'}[key.algorithm.namedCurve];
+        } else if (format === 'jwk' && name === 'Ed25519') {
+          out.alg = 'Ed25519';
         }
         return out;
       },
@@ -783,9 +788,9 @@
         checkThis(this);
         requireArgs(n, 2, 'digest');
         algorithm = toAlgorithmIdentifier(algorithm);
-        data = copyBytes(data, 'data');
+        checkBytes(data, 'data');
         const alg = normalize(algorithm, 'digest');
-        return N.cryptoDigest(alg.name, data);
+        return N.cryptoDigest(alg.name, copyBytes(data));
       });
     }
     encrypt(algorithm, key, data) {
@@ -803,8 +808,9 @@
         requireArgs(n, 3, 'sign');
         algorithm = toAlgorithmIdentifier(algorithm);
         const k = requireKey(key, 'key');
-        data = copyBytes(data, 'data');
+        checkBytes(data, 'data');
         const alg = normalize(algorithm, 'sign');
+        data = copyBytes(data);
         checkKeyFor(alg, k, 'sign');
         return kImpl[alg.name].sign(alg, k, data);
       });
@@ -816,9 +822,11 @@
         requireArgs(n, 4, 'verify');
         algorithm = toAlgorithmIdentifier(algorithm);
         const k = requireKey(key, 'key');
-        signature = copyBytes(signature, 'signature');
-        data = copyBytes(data, 'data');
+        checkBytes(signature, 'signature');
+        checkBytes(data, 'data');
         const alg = normalize(algorithm, 'verify');
+        signature = copyBytes(signature);
+        data = copyBytes(data);
         checkKeyFor(alg, k, 'verify');
         return kImpl[alg.name].verify(alg, k, signature, data);
       });
@@ -874,11 +882,16 @@
         checkThis(this);
         requireArgs(n, 5, 'importKey');
         format = toFormat(format);
-        keyData = format === 'jwk' ? toJwk(keyData) : copyBytes(keyData, 'keyData');
+        if (format === 'jwk') {
+          keyData = toJwk(keyData);
+        } else {
+          checkBytes(keyData, 'keyData');
+        }
         algorithm = toAlgorithmIdentifier(algorithm);
         extractable = !!extractable;
         const usages = toUsages(keyUsages);
         const alg = normalize(algorithm, 'importKey');
+        if (format !== 'jwk') keyData = copyBytes(keyData);
         return importInto(format, keyData, alg, extractable, usages);
       });
     }
@@ -914,7 +927,7 @@
         checkThis(this);
         requireArgs(n, 7, 'unwrapKey');
         format = toFormat(format);
-        wrappedKey = copyBytes(wrappedKey, 'wrappedKey');
+        checkBytes(wrappedKey, 'wrappedKey');
         const uk = requireKey(unwrappingKey, 'unwrappingKey');
         unwrapAlgorithm = toAlgorithmIdentifier(unwrapAlgorithm);
         unwrappedKeyAlgorithm = toAlgorithmIdentifier(unwrappedKeyAlgorithm);
@@ -922,6 +935,7 @@
         const usages = toUsages(keyUsages);
         const [alg, op] = normalizeWrap(unwrapAlgorithm, 'unwrapKey', 'decrypt');
         const importAlg = normalize(unwrappedKeyAlgorithm, 'importKey');
+        wrappedKey = copyBytes(wrappedKey);
         checkKeyFor(alg, uk, 'unwrapKey');
         const bytes = new Uint8Array(kImpl[alg.name][op](alg, uk, wrappedKey));
         let keyData = bytes;
@@ -957,8 +971,9 @@
     requireArgs(n, 3, op);
     algorithm = toAlgorithmIdentifier(algorithm);
     const k = requireKey(key, 'key');
-    data = copyBytes(data, 'data');
+    checkBytes(data, 'data');
     const alg = normalize(algorithm, op);
+    data = copyBytes(data);
     checkKeyFor(alg, k, op);
     return kImpl[alg.name][op](alg, k, data);
   }
