@@ -377,7 +377,8 @@ void KeyDetails(const v8::FunctionCallbackInfo<v8::Value>& args) {
   args.GetReturnValue().Set(v8::Array::New(isolate, result, 5));
 }
 
-// cryptoGenerateKeyPair(kind, curveOrModulusLength, publicExponent) -> [public, private]
+// cryptoGenerateKeyPair(kind, curveOrModulusLength, publicExponent) -> [public, private], or a
+// promise of it for RSA
 void GenerateKeyPair(const v8::FunctionCallbackInfo<v8::Value>& args) {
   v8::Isolate* isolate = args.GetIsolate();
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
@@ -405,17 +406,40 @@ void GenerateKeyPair(const v8::FunctionCallbackInfo<v8::Value>& args) {
         EVP_PKEY_CTX_new_from_name(nullptr, kind == "Ed25519" ? "ED25519" : "X25519", nullptr));
     ok = ctx && EVP_PKEY_keygen_init(ctx.get()) == 1;
   }
-  EVP_PKEY* raw = nullptr;
-  if (!ok || EVP_PKEY_generate(ctx.get(), &raw) != 1) {
+  if (!ok) {
     ThrowCryptoError(isolate, "OperationError", "key generation failed");
     return;
   }
-  PkeyPtr priv(raw);
-  EVP_PKEY_up_ref(raw);
-  PkeyPtr pub(raw);
-  v8::Local<v8::Value> result[] = {WrapPkey(isolate, std::move(pub), false),
-                                   WrapPkey(isolate, std::move(priv), true)};
-  args.GetReturnValue().Set(v8::Array::New(isolate, result, 2));
+  struct State {
+    PkeyCtxPtr ctx;
+    PkeyPtr pkey;
+  };
+  auto state = std::make_shared<State>();
+  state->ctx = std::move(ctx);
+  auto work = [state] {
+    EVP_PKEY* raw = nullptr;
+    if (EVP_PKEY_generate(state->ctx.get(), &raw) == 1) state->pkey.reset(raw);
+  };
+  auto finish = [state](v8::Isolate* isolate) -> v8::MaybeLocal<v8::Value> {
+    if (!state->pkey) {
+      ThrowCryptoError(isolate, "OperationError", "key generation failed");
+      return {};
+    }
+    EVP_PKEY* raw = state->pkey.get();
+    EVP_PKEY_up_ref(raw);
+    PkeyPtr pub(raw);
+    v8::Local<v8::Value> result[] = {WrapPkey(isolate, std::move(pub), false),
+                                     WrapPkey(isolate, std::move(state->pkey), true)};
+    return v8::Array::New(isolate, result, 2);
+  };
+  // RSA key generation takes from milliseconds to seconds: off the loop, answered by a promise.
+  if (kind == "RSA") {
+    ReturnPromiseOffThread(args, std::move(work), std::move(finish));
+    return;
+  }
+  work();
+  v8::Local<v8::Value> result;
+  if (finish(isolate).ToLocal(&result)) args.GetReturnValue().Set(result);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 
 #include "bindings/array_buffer_alloc.h"
+#include "bindings/native_registry.h"
 #include "bindings/v8_util.h"
 
 namespace edgerun::bindings::crypto {
@@ -91,6 +92,45 @@ const EVP_MD* DigestByName(v8::Isolate* isolate, v8::Local<v8::Value> name) {
   if (n == "SHA-512") return EVP_sha512();
   ThrowCryptoError(isolate, "NotSupportedError", "Unrecognized hash algorithm: " + n);
   return nullptr;
+}
+
+namespace {
+
+void Settle(v8::Isolate* isolate, v8::Local<v8::Promise::Resolver> resolver, const Finish& finish) {
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Value> value;
+  if (finish(isolate).ToLocal(&value)) {
+    resolver->Resolve(context, value).FromMaybe(false);
+  } else if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
+    v8::Local<v8::Value> error = try_catch.Exception();
+    try_catch.Reset();
+    resolver->Reject(context, error).FromMaybe(false);
+  }
+}
+
+}  // namespace
+
+void ReturnPromiseOffThread(const v8::FunctionCallbackInfo<v8::Value>& args,
+                            std::function<void()> work, Finish finish) {
+  v8::Isolate* isolate = args.GetIsolate();
+  v8::Local<v8::Promise::Resolver> resolver;
+  if (!v8::Promise::Resolver::New(isolate->GetCurrentContext()).ToLocal(&resolver)) return;
+  args.GetReturnValue().Set(resolver->GetPromise());
+  Host* host = HostOf(args);
+  if (host == nullptr) {  // no event loop (building the snapshot): do it here
+    work();
+    Settle(isolate, resolver, finish);
+    return;
+  }
+  // std::function needs a copyable callable; v8::Global is move-only.
+  auto pending = std::make_shared<v8::Global<v8::Promise::Resolver>>(isolate, resolver);
+  host->RunOffThread(std::move(work), [pending, finish = std::move(finish)] {
+    v8::Isolate* isolate = v8::Isolate::GetCurrent();
+    v8::HandleScope scope(isolate);
+    Settle(isolate, pending->Get(isolate), finish);
+    pending->Reset();
+  });
 }
 
 }  // namespace edgerun::bindings::crypto

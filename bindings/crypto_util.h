@@ -8,6 +8,7 @@
 #include <openssl/param_build.h>
 #include <v8.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -74,5 +75,11 @@ void ThrowCryptoError(v8::Isolate* isolate, const char* name, std::string_view m
 const EVP_MD* DigestByName(v8::Isolate* isolate, v8::Local<v8::Value> name);
 
 std::string ToString(v8::Isolate* isolate, v8::Local<v8::Value> value);
+
+// Returns a promise settled off the event loop: `work` runs on the thread pool (no V8 there),
+// then `finish` on the loop makes the value (or throws, which rejects the promise).
+using Finish = std::function<v8::MaybeLocal<v8::Value>(v8::Isolate*)>;
+void ReturnPromiseOffThread(const v8::FunctionCallbackInfo<v8::Value>& args,
+                            std::function<void()> work, Finish finish);
 
 }  // namespace edgerun::bindings::crypto

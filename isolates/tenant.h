@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "bindings/host.h"
@@ -94,10 +95,12 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   void StartTimer(uint32_t id, double delay_ms, bool repeat) override;
   void StopTimer(uint32_t id) override;
   void WaitUntilDelta(uint64_t request_id, int delta) override;
+  void RunOffThread(std::function<void()> work, std::function<void()> done) override;
 
  private:
   class Guard;
   struct Timer;
+  struct OffThreadWork;
   struct Unhandled {
     v8::Global<v8::Promise> promise;
     v8::Global<v8::Value> reason;
@@ -144,6 +147,10 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   static size_t OnNearHeapLimit(void* data, size_t current, size_t initial);
   static void OnTimer(uv_timer_t* handle);
 
+  // tenant_off_thread.cc
+  static void OnOffThreadDone(uv_work_t* req, int status);
+  void OrphanOffThreadWork();
+
   const WorkerSpec spec_;  // a copy: a config reload can't pull it from under the tenant
   uv_loop_t* loop_;
   LogSink& log_;
@@ -169,6 +176,7 @@ class Tenant final : public bindings::Host, public IsolateWaker {
 
   std::vector<Unhandled> unhandled_;
   std::unordered_map<uint32_t, Timer*> timers_;
+  std::unordered_set<OffThreadWork*> off_thread_;  // queued on the thread pool, not done yet
   size_t memory_bytes_ = 0;
   uint64_t memory_sampled_ms_ = 0;
   uint64_t cpu_ns_ = 0;

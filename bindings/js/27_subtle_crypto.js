@@ -497,10 +497,11 @@
       generateKey(alg, extractable, usages) {
         const [pub, priv] = kPairUsages[name];
         checkUsages(usages, [...pub, ...priv]);
-        const handles = N.cryptoGenerateKeyPair('RSA', alg.modulusLength, alg.publicExponent);
-        return pair(name, {name, modulusLength: alg.modulusLength,
-                           publicExponent: alg.publicExponent, hash: {name: alg.hash.name}},
-                    extractable, usages, handles);
+        // A promise: RSA key generation runs off the event loop.
+        return N.cryptoGenerateKeyPair('RSA', alg.modulusLength, alg.publicExponent).then(
+            (handles) => pair(name, {name, modulusLength: alg.modulusLength,
+                                     publicExponent: alg.publicExponent, hash: {name: alg.hash.name}},
+                              extractable, usages, handles));
       },
       importKey(format, data, alg, extractable, usages) {
         let handle;
@@ -734,12 +735,11 @@
     }
   }
 
-  function requireUsagesFor(result, usages) {
-    const key = result.privateKey ?? result;
+  function requireUsagesFor(result) {
+    const key = keySlots(result.privateKey ?? result);
     if ((key.type === 'secret' || key.type === 'private') && key.usages.length === 0) {
       throw fail('SyntaxError', 'Secret and private keys must have at least one usage');
     }
-    void usages;
     return result;
   }
 
@@ -764,7 +764,7 @@
   // Every method: convert arguments, then run the steps; any error rejects the returned promise.
   async function run(steps) {
     try {
-      return steps();
+      return await steps();
     } catch (e) {
       throw toDomError(e);
     }
@@ -840,7 +840,8 @@
         extractable = !!extractable;
         const usages = toUsages(keyUsages);
         const alg = normalize(algorithm, 'generateKey');
-        return requireUsagesFor(kImpl[alg.name].generateKey(alg, extractable, usages), usages);
+        const result = kImpl[alg.name].generateKey(alg, extractable, usages);
+        return result instanceof Promise ? result.then(requireUsagesFor) : requireUsagesFor(result);
       });
     }
     deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages) {
@@ -858,8 +859,9 @@
         const lengthAlg = normalize(derivedKeyType, 'getKeyLength');
         checkKeyFor(alg, k, 'deriveKey');
         const length = kImpl[lengthAlg.name].getKeyLength(lengthAlg);
-        const secret = kImpl[alg.name].deriveBits(alg, k, length);
-        return importInto('raw', new Uint8Array(secret), importAlg, extractable, usages);
+        // deriveBits may answer with a promise (long PBKDF2 runs off the event loop).
+        return Promise.resolve(kImpl[alg.name].deriveBits(alg, k, length)).then(
+            (secret) => importInto('raw', new Uint8Array(secret), importAlg, extractable, usages));
       });
     }
     deriveBits(algorithm, baseKey, length = null) {
