@@ -3,6 +3,8 @@
 #include <openssl/ec.h>
 #include <openssl/rsa.h>
 
+#include <cstring>
+
 #include "bindings/crypto_natives.h"
 #include "bindings/crypto_util.h"
 
@@ -50,6 +52,39 @@ MdCtxPtr Begin(const Operation& op, bool sign) {
     }
   }
   return ctx;
+}
+
+// Encodings of the Ed25519 points of small order (canonical and non-canonical; Chalkias et al.,
+// "Taming the many EdDSAs", 2020). OpenSSL accepts signatures whose public key A or commitment R
+// is one of them; WebCrypto (and RFC 8032's intent) rejects them.
+constexpr const char* kSmallOrderPoints[] = {
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "0000000000000000000000000000000000000000000000000000000000000080",
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+    "0100000000000000000000000000000000000000000000000000000000000080",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+};
+
+bool IsSmallOrderPoint(const uint8_t* point) {
+  static const char kDigits[] = "0123456789abcdef";
+  char hex[65] = {0};
+  for (int i = 0; i < 32; ++i) {
+    hex[2 * i] = kDigits[point[i] >> 4];
+    hex[2 * i + 1] = kDigits[point[i] & 15];
+  }
+  for (const char* candidate : kSmallOrderPoints) {
+    if (memcmp(candidate, hex, 64) == 0) return true;
+  }
+  return false;
 }
 
 size_t EcFieldBytes(const EVP_PKEY* pkey) {
@@ -119,6 +154,15 @@ void Verify(const v8::FunctionCallbackInfo<v8::Value>& args) {
     OPENSSL_free(out);
     signature.data = reinterpret_cast<const uint8_t*>(der.data());
     signature.size = der.size();
+  }
+  if (op.alg == "Ed25519") {
+    unsigned char pub[32];
+    size_t size = sizeof(pub);
+    if (signature.size != 64 || EVP_PKEY_get_raw_public_key(op.key->pkey.get(), pub, &size) != 1 ||
+        size != 32 || IsSmallOrderPoint(pub) || IsSmallOrderPoint(signature.data)) {
+      args.GetReturnValue().Set(false);
+      return;
+    }
   }
   MdCtxPtr ctx = Begin(op, false);
   if (!ctx) {

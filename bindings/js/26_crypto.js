@@ -56,8 +56,13 @@
       }
       const length = byteLengthOf(array);
       if (length > 65536) {
-        throw makeDomException('QuotaExceededError',
-                               `getRandomValues: the array's byte length (${length}) exceeds 65536`);
+        const message = `getRandomValues: the array's byte length (${length}) exceeds 65536`;
+        // The newer DOM spec makes QuotaExceededError its own DOMException subclass.
+        const QuotaExceededError = global.QuotaExceededError;
+        if (typeof QuotaExceededError === 'function') {
+          throw new QuotaExceededError(message, {quota: 65536, requested: length});
+        }
+        throw makeDomException('QuotaExceededError', message);
       }
       cryptoRandomFill(array);
       return array;
