@@ -27,9 +27,13 @@
   const byteLengthOf = Function.prototype.call.bind(
       Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype),
                                       'byteLength').get);
-  // Two hex digits for each byte value.
-  const kHex = [];
-  for (let i = 0; i < 256; i++) kHex.push((i < 16 ? '0' : '') + i.toString(16));
+  // Two hex digits for each byte value, made on the first randomUUID() (not in every isolate).
+  let hexTable;
+  function makeHexTable() {
+    const table = [];
+    for (let i = 0; i < 256; i++) table.push((i < 16 ? '0' : '') + i.toString(16));
+    return table;
+  }
 
   let subtle;  // the SubtleCrypto instance, set by 27_subtle_crypto.js
 
@@ -73,7 +77,8 @@
       cryptoRandomFill(b);
       b[6] = (b[6] & 0x0f) | 0x40;  // version 4
       b[8] = (b[8] & 0x3f) | 0x80;  // variant 10
-      const h = (i) => kHex[b[i]];
+      const hex = hexTable ??= makeHexTable();
+      const h = (i) => hex[b[i]];
       return h(0) + h(1) + h(2) + h(3) + '-' + h(4) + h(5) + '-' + h(6) + h(7) + '-' + h(8) + h(9) +
              '-' + h(10) + h(11) + h(12) + h(13) + h(14) + h(15);
     }
