@@ -14,9 +14,17 @@ namespace edgerun::bindings {
 // The functions of the builtins that the embedder calls, in snapshot-data order: they are
 // attached to the snapshot with SnapshotCreator::AddData in this order and read back with
 // Context::GetDataFromSnapshotOnce(index).
-enum ContextHandle : size_t { kDispatch = 0, kFireTimer = 1, kHasFetchListener = 2 };
-inline constexpr const char* kContextHandleNames[] = {"dispatch", "fireTimer", "hasFetchListener"};
-inline constexpr size_t kContextHandleCount = 3;
+enum ContextHandle : size_t {
+  kDispatch = 0,
+  kFireTimer = 1,
+  kHasFetchListener = 2,
+  kBodyChunk = 3,
+  kPullBody = 4,
+  kFetchDone = 5,
+};
+inline constexpr const char* kContextHandleNames[] = {"dispatch",  "fireTimer", "hasFetchListener",
+                                                      "bodyChunk", "pullBody",  "fetchDone"};
+inline constexpr size_t kContextHandleCount = 6;
 
 // The index of the worker context among the snapshot's contexts (SnapshotCreator::AddContext).
 inline constexpr size_t kWorkerContextSnapshotIndex = 0;

@@ -6,6 +6,9 @@
 #include <functional>
 #include <string_view>
 
+#include "bindings/http_types.h"
+#include "bindings/outbound_http.h"
+
 namespace edgerun::bindings {
 
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
@@ -27,6 +30,24 @@ class Host {
   // it); `done` finds the isolate and the worker's context entered. If the worker stops first,
   // `done` is dropped uncalled. For heavy crypto (RSA key generation, long PBKDF2).
   virtual void RunOffThread(std::function<void()> work, std::function<void()> done) = 0;
+
+  // Request bodies that are still arriving (ids chosen by the host, passed to dispatch in place
+  // of the bytes): JS asks for the next chunk with ReadBody(id) and gets it through the
+  // context's body_chunk handle (id, Uint8Array | null at the end | string: why it failed);
+  // CancelBody(id) says it will read no more. Hosts without streamed bodies ignore both.
+  virtual void ReadBody(uint32_t /*id*/) {}
+  virtual void CancelBody(uint32_t /*id*/) {}
+  // Response bodies the host pulls (ids chosen by JS, returned in the response parts): the host
+  // calls the context's pull_body handle (id, false) and JS answers once with BodyChunkOut.
+  virtual void BodyChunkOut(uint32_t /*id*/, BodyChunk /*chunk*/) {}
+
+  // Outbound fetch() (ids chosen by JS). Returns "" once started, else why it cannot be (the
+  // message of the TypeError fetch() rejects with). The answer comes through the context's
+  // fetch_done handle: (id, status, statusText, [name, value, ...], bodyId) or (id, error).
+  virtual std::string StartFetch(uint32_t /*id*/, OutboundRequest /*request*/) {
+    return "fetch() is not available here";
+  }
+  virtual void CancelFetch(uint32_t /*id*/) {}
 };
 
 }  // namespace edgerun::bindings

@@ -2,12 +2,13 @@
 
 #include <cstring>
 
+#include "bindings/array_buffer_alloc.h"
 #include "bindings/v8_util.h"
 
 namespace edgerun::bindings {
 
 void MakeDispatchArgs(v8::Isolate* isolate, HttpRequest& request, std::string_view url,
-                      v8::Local<v8::Value> args[4]) {
+                      uint32_t body_stream_id, v8::Local<v8::Value> args[4]) {
   args[0] = OneByteString(isolate, request.method, v8::NewStringType::kInternalized);
   args[1] = OneByteString(isolate, url);
   std::vector<v8::Local<v8::Value>> flat;
@@ -17,7 +18,9 @@ void MakeDispatchArgs(v8::Isolate* isolate, HttpRequest& request, std::string_vi
     flat.push_back(OneByteString(isolate, field.value));
   }
   args[2] = v8::Array::New(isolate, flat.data(), flat.size());
-  if (request.body.empty()) {
+  if (body_stream_id != 0) {
+    args[3] = v8::Integer::NewFromUnsigned(isolate, body_stream_id);
+  } else if (request.body.empty()) {
     args[3] = v8::Null(isolate);
   } else {
     // Hand the body's heap buffer to V8 instead of copying it.
@@ -32,7 +35,9 @@ void MakeDispatchArgs(v8::Isolate* isolate, HttpRequest& request, std::string_vi
 }
 
 bool ReadResponseParts(v8::Isolate* isolate, v8::Local<v8::Context> context,
-                       v8::Local<v8::Value> value, HttpResponse* out, std::string* error) {
+                       v8::Local<v8::Value> value, HttpResponse* out, uint32_t* body_stream_id,
+                       std::string* error) {
+  *body_stream_id = 0;
   if (!value->IsArray() || value.As<v8::Array>()->Length() != 4) {
     *error = "internal error: malformed response parts";
     return false;
@@ -80,11 +85,28 @@ bool ReadResponseParts(v8::Isolate* isolate, v8::Local<v8::Context> context,
     v8::Local<v8::Uint8Array> bytes = body.As<v8::Uint8Array>();
     out->body.resize(bytes->ByteLength());
     bytes->CopyContents(out->body.data(), out->body.size());
+  } else if (body->IsUint32() && body.As<v8::Uint32>()->Value() != 0) {
+    *body_stream_id = body.As<v8::Uint32>()->Value();
   } else if (!body->IsNull()) {
     *error = "internal error: malformed response body";
     return false;
   }
   return true;
+}
+
+v8::MaybeLocal<v8::Value> BodyChunkToJs(v8::Isolate* isolate, const BodyChunk& chunk) {
+  switch (chunk.kind) {
+    case BodyChunk::Kind::kEnd:
+      return v8::Null(isolate);
+    case BodyChunk::Kind::kError:
+      return OneByteString(isolate, chunk.data);
+    case BodyChunk::Kind::kData:
+      break;
+  }
+  v8::Local<v8::ArrayBuffer> buffer;
+  if (!NewArrayBufferUninitialized(isolate, chunk.data.size()).ToLocal(&buffer)) return {};
+  std::memcpy(buffer->Data(), chunk.data.data(), chunk.data.size());
+  return v8::Uint8Array::New(buffer, 0, chunk.data.size());
 }
 
 }  // namespace edgerun::bindings

@@ -8,10 +8,14 @@ const std::vector<NativeFunction>& AllNatives() {
   static const std::vector<NativeFunction> natives = [] {
     std::vector<NativeFunction> out;
     AppendArrayBufferNatives(&out);
+    AppendBodyNatives(&out);
+    AppendCompressionNatives(&out);
     AppendConsoleNatives(&out);
     AppendEncodingNatives(&out);
+    AppendFetchNatives(&out);
     AppendTimerNatives(&out);
     AppendCryptoNatives(&out);
+    AppendUrlNatives(&out);
     return out;
   }();
   return natives;

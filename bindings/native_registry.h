@@ -22,10 +22,14 @@ const std::vector<NativeFunction>& AllNatives();
 
 // Per-group tables (one file each), concatenated by AllNatives().
 void AppendArrayBufferNatives(std::vector<NativeFunction>* out);
+void AppendBodyNatives(std::vector<NativeFunction>* out);
+void AppendCompressionNatives(std::vector<NativeFunction>* out);
 void AppendConsoleNatives(std::vector<NativeFunction>* out);
 void AppendEncodingNatives(std::vector<NativeFunction>* out);
+void AppendFetchNatives(std::vector<NativeFunction>* out);
 void AppendTimerNatives(std::vector<NativeFunction>* out);
 void AppendCryptoNatives(std::vector<NativeFunction>* out);  // crypto_natives.cc
+void AppendUrlNatives(std::vector<NativeFunction>* out);
 
 // The Host of the context a native was called in (set when the context was created).
 Host* HostOf(v8::Local<v8::Context> context);

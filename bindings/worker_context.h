@@ -26,11 +26,23 @@ struct WorkerContextHandles {
   v8::Global<v8::Function> fire_timer;
   // has_fetch_listener() -> bool: whether a service-worker script registered a fetch listener.
   v8::Global<v8::Function> has_fetch_listener;
+  // body_chunk(id, Uint8Array | null | string): the next piece of streamed request body `id`
+  // (see Host::ReadBody): bytes, the end, or why it failed.
+  v8::Global<v8::Function> body_chunk;
+  // pull_body(id, cancel): read the next chunk of response body `id` (answered through
+  // Host::BodyChunkOut), or (cancel) cancel it: nobody will read it.
+  v8::Global<v8::Function> pull_body;
+  // fetch_done(id, status, statusText, [name, value, ...], bodyId) or fetch_done(id, error):
+  // the answer to outbound fetch `id` (see Host::StartFetch).
+  v8::Global<v8::Function> fetch_done;
 
   void Reset() {
     dispatch.Reset();
     fire_timer.Reset();
     has_fetch_listener.Reset();
+    body_chunk.Reset();
+    pull_body.Reset();
+    fetch_done.Reset();
   }
 };
 

@@ -7,10 +7,12 @@
 #   registry except the bundler itself. Sets <var> to the stamp file that later steps depend on,
 #   and <var>_MODULES to the node_modules directory.
 #
-# edgerun_bundle_js(OUT <file.js> ENTRY <entry.js> MODULES <node_modules> STAMP <stamp>
-#                   [BUILTIN] [TARGET <esbuild target>])
+# edgerun_bundle_js(OUT <file.js> ENTRY <entry.js> MODULES <node_modules> STAMP <stamp>...
+#                   [BUILTIN] [TARGET <esbuild target>] [FORMAT iife|esm]
+#                   [BUNDLER <node_modules holding esbuild>])
 #   esbuild --bundle of ENTRY into one ASCII file. BUILTIN wraps it as a builtin of bindings/js:
 #   `(function (internal, global) { ... })`, so the entry may use `internal` and `global`.
+#   FORMAT esm makes an ES module (an example worker). BUNDLER defaults to MODULES.
 find_program(EDGERUN_NPM npm)
 find_program(EDGERUN_NODE NAMES node nodejs)
 if(NOT EDGERUN_NPM OR NOT EDGERUN_NODE)
@@ -38,9 +40,15 @@ function(edgerun_npm_install)
 endfunction()
 
 function(edgerun_bundle_js)
-  cmake_parse_arguments(ARG "BUILTIN" "OUT;ENTRY;MODULES;STAMP;TARGET" "" ${ARGN})
+  cmake_parse_arguments(ARG "BUILTIN" "OUT;ENTRY;MODULES;TARGET;FORMAT;BUNDLER" "STAMP" ${ARGN})
   if(NOT ARG_TARGET)
     set(ARG_TARGET chrome102)  # V8 10.2: esbuild lowers newer syntax, or fails naming it
+  endif()
+  if(NOT ARG_FORMAT)
+    set(ARG_FORMAT iife)
+  endif()
+  if(NOT ARG_BUNDLER)
+    set(ARG_BUNDLER "${ARG_MODULES}")
   endif()
   set(wrap "")
   if(ARG_BUILTIN)
@@ -52,10 +60,10 @@ function(edgerun_bundle_js)
     OUTPUT "${ARG_OUT}"
     # NODE_PATH: the entries live in the source tree, their packages in the build tree.
     COMMAND ${CMAKE_COMMAND} -E env "NODE_PATH=${ARG_MODULES}"
-            ${EDGERUN_NODE} "${ARG_MODULES}/esbuild/bin/esbuild" "${ARG_ENTRY}" --bundle
-            --format=iife --target=${ARG_TARGET} --charset=ascii --legal-comments=eof
+            ${EDGERUN_NODE} "${ARG_BUNDLER}/esbuild/bin/esbuild" "${ARG_ENTRY}" --bundle
+            --format=${ARG_FORMAT} --target=${ARG_TARGET} --charset=ascii --legal-comments=eof
             --log-level=warning "--outfile=${ARG_OUT}" ${wrap}
-    DEPENDS "${ARG_ENTRY}" ${entry_deps} "${ARG_STAMP}"
+    DEPENDS "${ARG_ENTRY}" ${entry_deps} ${ARG_STAMP}
     COMMENT "esbuild: ${ARG_ENTRY}"
     VERBATIM)
 endfunction()

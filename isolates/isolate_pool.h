@@ -56,6 +56,9 @@ class IsolatePool final : public TenantOwner {
   IsolatePool(uv_loop_t* loop, LogSink& log, PoolOptions options);
   ~IsolatePool() override;  // = Close()
   IsolatePool(const IsolatePool&) = delete;
+  // The HTTP client tenants' fetch() goes through (owned by the caller, outlives the pool).
+  void SetOutbound(OutboundHttp* outbound) { outbound_ = outbound; }
+  OutboundHttp* outbound() override { return outbound_; }
   IsolatePool& operator=(const IsolatePool&) = delete;
 
   // Runs `spec`'s worker for `request`; `respond` is called exactly once.
@@ -93,6 +96,7 @@ class IsolatePool final : public TenantOwner {
   void Account(const Tenant& tenant);
 
   uv_loop_t* loop_;
+  OutboundHttp* outbound_ = nullptr;
   LogSink& log_;
   PoolOptions options_;
   bool closed_ = false;

@@ -32,11 +32,26 @@ Tenant::Tenant(WorkerSpec spec, uv_loop_t* loop, LogSink& log, TenantOwner* owne
     : spec_(std::move(spec)), loop_(loop), log_(log), owner_(owner), limits_(limits) {}
 
 Tenant::~Tenant() {
+  *alive_ = nullptr;  // response bodies still held by connections now fail their reads
+  if (OutboundHttp* outbound = owner_ != nullptr ? owner_->outbound() : nullptr) {
+    for (auto& [id, fetch] : fetches_)
+      outbound->Cancel(fetch.client_id);
+  }
+  fetches_.clear();
+  for (auto& [id, body] : incoming_bodies_)
+    body.stream->Cancel();
+  incoming_bodies_.clear();
+  std::unordered_map<uint32_t, OutgoingBody> outgoing = std::move(outgoing_bodies_);
+  outgoing_bodies_.clear();
+  for (auto& [id, body] : outgoing) {
+    if (body.pending) body.pending(BodyChunk{BodyChunk::Kind::kError, "the worker was stopped"});
+  }
   for (auto& [id, timer] : timers_)
     ForgetTimer(id);
   timers_.clear();
-  if (deadline_timer_ != nullptr) {
-    uv_close(reinterpret_cast<uv_handle_t*>(deadline_timer_),
+  for (uv_timer_t* timer : {deadline_timer_, pull_timer_}) {
+    if (timer == nullptr) continue;
+    uv_close(reinterpret_cast<uv_handle_t*>(timer),
              [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
   }
   for (uint64_t id : requests_.Ids()) {
@@ -84,6 +99,9 @@ bool Tenant::Start(std::unique_ptr<WorkerIsolate> isolate, std::string* error) {
   deadline_timer_ = new uv_timer_t;
   uv_timer_init(loop_, deadline_timer_);
   deadline_timer_->data = this;
+  pull_timer_ = new uv_timer_t;
+  uv_timer_init(loop_, pull_timer_);
+  pull_timer_->data = this;
 
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope handle_scope(isolate_);
@@ -124,6 +142,8 @@ void Tenant::Dispatch(HttpRequest request, std::string url, RespondFn respond) {
   uv_update_time(loop_);
   requests_.Add(id, std::move(respond), uv_now(loop_) + limits_.wall_ms);
   ArmDeadlines();
+  const uint32_t body_id =
+      request.body_stream ? AdoptRequestBody(std::move(request.body_stream), id) : 0;
 
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope handle_scope(isolate_);
@@ -135,7 +155,7 @@ void Tenant::Dispatch(HttpRequest request, std::string url, RespondFn respond) {
     v8::Local<v8::Value> args[8];
     args[0] = handler_.Get(isolate_);
     args[1] = receiver_.Get(isolate_);
-    bindings::MakeDispatchArgs(isolate_, request, url, args + 2);
+    bindings::MakeDispatchArgs(isolate_, request, url, body_id, args + 2);
     args[6] = env_.Get(isolate_);
     args[7] = v8::Number::New(isolate_, static_cast<double>(id));
     v8::Local<v8::Value> result;
@@ -197,11 +217,13 @@ void Tenant::Finish(uint64_t id, v8::Local<v8::Context> context, v8::Local<v8::V
   if (rc == nullptr || rc->answered()) return;  // answered already (a limit, the wall clock)
   HttpResponse response;
   std::string error;
-  if (!bindings::ReadResponseParts(isolate_, context, parts, &response, &error)) {
+  uint32_t stream_id = 0;
+  if (!bindings::ReadResponseParts(isolate_, context, parts, &response, &stream_id, &error)) {
     log_.Log(LogLevel::kError, spec_.name, error);
     Respond(id, TextResponse(500, "The worker returned an invalid response.\n"));
     return;
   }
+  if (stream_id != 0) response.body_stream = AdoptResponseBody(stream_id, id);
   Respond(id, std::move(response));
 }
 
@@ -264,7 +286,9 @@ void Tenant::Respond(uint64_t id, HttpResponse response) {
   if (rc == nullptr || rc->answered()) return;
   RespondFn respond = std::move(rc->respond);
   rc->respond = nullptr;
-  if (rc->wait_until > 0) {
+  if (rc->streams > 0) {
+    requests_.MoveToStreaming(id);  // until the body is written (FinishResponseBody)
+  } else if (rc->wait_until > 0) {
     requests_.MoveToLingering(id, uv_now(loop_) + limits_.wait_until_ms);
     ArmDeadlines();
   } else {
@@ -275,7 +299,7 @@ void Tenant::Respond(uint64_t id, HttpResponse response) {
 
 void Tenant::MaybeEnd(uint64_t id) {
   RequestContext* rc = requests_.Find(id);
-  if (rc != nullptr && rc->answered() && rc->wait_until <= 0) End(id);
+  if (rc != nullptr && rc->answered() && rc->wait_until <= 0 && rc->streams <= 0) End(id);
 }
 
 void Tenant::End(uint64_t id) {
@@ -285,6 +309,8 @@ void Tenant::End(uint64_t id) {
   // ctx.waitUntil()).
   if (!rc->timers.empty()) CancelTimersOf(*rc);
   requests_.Remove(id);
+  DropBodiesOf(id);
+  CancelFetchesOf(id);
 }
 
 void Tenant::ArmDeadlines() {

@@ -10,6 +10,7 @@
 #include <v8.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -33,6 +34,7 @@ struct TenantLimits {
   uint64_t startup_cpu_ms = 1000;   // CPU time for loading the worker (its top-level code)
   uint64_t wall_ms = 30'000;        // time to answer a request: 504
   uint64_t wait_until_ms = 30'000;  // time ctx.waitUntil() work may run after the answer
+  uint64_t subrequests = 50;        // fetch() calls per request; past it fetch() rejects
   bool operator==(const TenantLimits&) const = default;
 };
 
@@ -56,6 +58,8 @@ class TenantOwner {
   virtual void WakeTenant(Tenant* tenant, double delay_s) = 0;
   // The tenant is unusable (a limit stopped it mid-run): dispose it once the stack has unwound.
   virtual void RetireTenant(Tenant* tenant) = 0;
+  // The HTTP client for the tenants' fetch() (null: fetch() is not available).
+  virtual OutboundHttp* outbound() { return nullptr; }
 };
 
 class Tenant final : public bindings::Host, public IsolateWaker {
@@ -96,8 +100,14 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   void StopTimer(uint32_t id) override;
   void WaitUntilDelta(uint64_t request_id, int delta) override;
   void RunOffThread(std::function<void()> work, std::function<void()> done) override;
+  void ReadBody(uint32_t id) override;
+  void CancelBody(uint32_t id) override;
+  void BodyChunkOut(uint32_t id, BodyChunk chunk) override;
+  std::string StartFetch(uint32_t id, OutboundRequest request) override;
+  void CancelFetch(uint32_t id) override;
 
  private:
+  class ResponseBody;
   class Guard;
   struct Timer;
   struct OffThreadWork;
@@ -135,6 +145,24 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   void NoteStopped(StopReason why, uint64_t budget_ms);
   void Poison();
   void SampleMemory();
+
+  // tenant_bodies.cc: streamed request and response bodies.
+  uint32_t AdoptRequestBody(std::shared_ptr<BodyStream> body, uint64_t request);
+  void DeliverBodyChunk(uint32_t id, BodyChunk chunk);
+  std::shared_ptr<BodyStream> AdoptResponseBody(uint32_t id, uint64_t request);
+  void PullResponseBody(uint32_t id, BodyStream::ReadFn done);
+  void StartPull(uint32_t id);
+  void RunDeferredPulls();
+  void CancelResponseBody(uint32_t id);
+  void FinishResponseBody(uint32_t id);
+  void DropBodiesOf(uint64_t request);
+  // Runs `body` as an entry into the worker's JS for `request` (scopes, CPU guard, microtasks,
+  // limits), or nested in the entry running now.
+  void RunJs(uint64_t request, const std::function<void(v8::Local<v8::Context>)>& body);
+
+  // tenant_fetch.cc
+  void FetchDone(uint32_t id, OutboundResult result);
+  void CancelFetchesOf(uint64_t request);
 
   // tenant_timers.cc
   void FireTimer(uint32_t id, uint64_t owner);
@@ -177,6 +205,26 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   std::vector<Unhandled> unhandled_;
   std::unordered_map<uint32_t, Timer*> timers_;
   std::unordered_set<OffThreadWork*> off_thread_;  // queued on the thread pool, not done yet
+  struct IncomingBody {
+    std::shared_ptr<BodyStream> stream;
+    uint64_t request;
+  };
+  struct OutgoingBody {
+    uint64_t request;
+    BodyStream::ReadFn pending;  // the connection's read waiting for JS
+  };
+  std::unordered_map<uint32_t, IncomingBody> incoming_bodies_;
+  std::unordered_map<uint32_t, OutgoingBody> outgoing_bodies_;
+  uint32_t next_body_id_ = 1;
+  std::vector<uint32_t> deferred_pulls_;  // response body pulls waiting for the next loop turn
+  uv_timer_t* pull_timer_ = nullptr;      // closed (and freed) by the destructor
+  struct PendingFetch {
+    uint64_t client_id;  // the OutboundHttp's id
+    uint64_t request;    // the request whose handler called fetch()
+  };
+  std::unordered_map<uint32_t, PendingFetch> fetches_;  // by the JS side's id
+  // Shared with the response bodies handed to connections, which may outlive the tenant.
+  std::shared_ptr<Tenant*> alive_ = std::make_shared<Tenant*>(this);
   size_t memory_bytes_ = 0;
   uint64_t memory_sampled_ms_ = 0;
   uint64_t cpu_ns_ = 0;

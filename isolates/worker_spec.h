@@ -26,9 +26,10 @@ struct WorkerSpec {
   std::string name;
   std::filesystem::path main;  // absolute, normalized
   ScriptFormat format = ScriptFormat::kAuto;
-  std::vector<EnvBinding> vars;     // env.NAME from "vars"
-  std::vector<EnvBinding> secrets;  // env.NAME from "secrets" (values resolved; never logged)
-  std::string compatibility_date;   // "YYYY-MM-DD" or empty
+  std::vector<EnvBinding> vars;         // env.NAME from "vars"
+  std::vector<EnvBinding> secrets;      // env.NAME from "secrets" (values resolved; never logged)
+  std::string compatibility_date;       // "YYYY-MM-DD" or empty
+  bool outbound_allow_private = false;  // fetch() may reach loopback and private addresses
   bool operator==(const WorkerSpec&) const = default;
 };
 

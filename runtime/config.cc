@@ -270,6 +270,7 @@ isolates::TenantLimits TenantLimitsOf(const Config& config) {
   limits.cpu_ms = config.cpu_ms;
   limits.wall_ms = config.wall_ms;
   limits.wait_until_ms = config.wait_until_ms;
+  limits.subrequests = config.subrequests;
   return limits;
 }
 

@@ -37,6 +37,7 @@ struct Config {
   size_t memory_mb = 128;                 // V8 heap per isolate (and ArrayBuffers again)
   uint64_t wall_ms = 30'000;              // time to answer a request
   uint64_t wait_until_ms = 30'000;        // time waitUntil() work may run after the answer
+  uint64_t subrequests = 50;              // fetch() calls per request
   size_t spare_isolates = 2;              // per thread, warm and ready for a first request
   size_t max_isolates = 1000;             // per thread; past it idle tenants are evicted (LRU)
   size_t max_isolate_memory_mb = 4096;    // per thread, of all its tenants

@@ -14,7 +14,7 @@ constexpr uint64_t kDayMs = 24 * 60 * 60 * 1000;
 constexpr std::string_view kLimitKeys[] = {
     "max_header_bytes", "max_body_bytes",  "header_timeout_ms",   "idle_timeout_ms",
     "max_pipelined",    "max_connections", "shutdown_timeout_ms", "cpu_ms",
-    "memory_mb",        "wall_ms",         "wait_until_ms"};
+    "memory_mb",        "wall_ms",         "wait_until_ms",       "subrequests"};
 constexpr std::string_view kIsolateKeys[] = {"spares", "max_per_thread", "max_memory_mb_per_thread",
                                              "code_cache_dir"};
 
@@ -42,6 +42,7 @@ void ReadLimits(simdjson::dom::element value, const std::string& json_path, Conf
   if (auto v = read("memory_mb", 16, 16 * 1024)) config->memory_mb = *v;
   if (auto v = read("wall_ms", 1, kDayMs)) config->wall_ms = *v;
   if (auto v = read("wait_until_ms", 0, kDayMs)) config->wait_until_ms = *v;
+  if (auto v = read("subrequests", 0, 100'000)) config->subrequests = *v;
 }
 
 void ReadIsolates(simdjson::dom::element value, const std::string& json_path,

@@ -17,7 +17,8 @@ namespace fs = std::filesystem;
 using simdjson::dom::element;
 
 constexpr std::string_view kWorkerKeys[] = {
-    "name", "main", "format", "routes", "vars", "secrets", "compatibility_date"};
+    "name", "main", "format", "routes", "vars", "secrets", "compatibility_date", "outbound"};
+constexpr std::string_view kOutboundKeys[] = {"allow_private"};
 constexpr std::string_view kRouteKeys[] = {"pattern"};
 constexpr std::string_view kFormats[] = {"auto", "modules", "service-worker"};
 constexpr std::string_view kRouteExpected = "a route pattern string like \"example.com/*\"";
@@ -219,6 +220,17 @@ ParsedWorker ReadWorker(element value, std::string json_path, const fs::path& co
   if (auto date = worker->Get("compatibility_date")) {
     ReadCompatibilityDate(*date, worker->PathOf("compatibility_date"), diag,
                           &spec.compatibility_date);
+  }
+  if (auto outbound = worker->Get("outbound")) {
+    std::optional<ConfigObject> object =
+        ConfigObject::Read(*outbound, worker->PathOf("outbound"), kOutboundKeys, diag);
+    if (object) {
+      if (auto allow = object->Get("allow_private")) {
+        if (auto flag = ReadBool(*allow, object->PathOf("allow_private"), diag)) {
+          spec.outbound_allow_private = *flag;
+        }
+      }
+    }
   }
   CheckBindingNames(*worker, spec.vars, diag);
   return parsed;

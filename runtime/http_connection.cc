@@ -7,6 +7,7 @@
 #include "runtime/http_error_response.h"
 #include "runtime/http_request_target.h"
 #include "runtime/http_response_serializer.h"
+#include "runtime/request_body_stream.h"
 
 namespace edgerun::runtime {
 namespace internal {
@@ -17,6 +18,20 @@ constexpr size_t kHeaderReserve = 16;
 // A client can announce a large Content-Length and send nothing; don't let it make us allocate.
 constexpr size_t kMaxBodyReserve = 1 << 20;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// A streamed response is pulled from the worker while less than this waits for the peer.
+constexpr size_t kStreamHighWater = 64 * 1024;
+
+void AppendChunkFrame(std::string& out, size_t size) {
+  char digits[20];
+  int n = 0;
+  do {
+    digits[n++] = "0123456789abcdef"[size & 15];
+    size >>= 4;
+  } while (size != 0);
+  while (n > 0)
+    out.push_back(digits[--n]);
+  out.append("\r\n");
+}
 
 std::string_view TrimOws(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
@@ -66,7 +81,7 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
     Scope scope(this);
     if (closed_) return;
     timer_ = TimerKind::kOff;
-    if (!in_flight_.empty() || paused_) return;  // stale: a worker is running
+    if (!in_flight_.empty() || paused_ || streaming_) return;  // stale: a worker is running
     if (current_) {
       Fail(408);
     } else {
@@ -83,25 +98,45 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
     paused_ = false;
   }
 
-  bool idle() const { return !current_ && in_flight_.empty() && !paused_; }
+  bool idle() const { return !current_ && in_flight_.empty() && !paused_ && !streaming_; }
   bool closed() const { return closed_; }
 
   void Respond(HttpExchange& exchange, HttpResponse&& response) {
     Scope scope(this);
-    if (closed_) return;
+    if (closed_) {
+      if (response.body_stream) response.body_stream->Cancel();
+      return;
+    }
     // A 1xx would be taken by the client as an interim response and it would wait forever.
-    if (response.status < 200 || response.status > 999) response = MakeErrorResponse(500);
+    if (response.status < 200 || response.status > 999) {
+      if (response.body_stream) response.body_stream->Cancel();
+      response = MakeErrorResponse(500);
+    }
     exchange.response_ = std::move(response);
     Flush();
+  }
+
+  void OnWritable() {
+    Scope scope(this);
+    if (wait_writable_ && io_.QueuedBytes() < kStreamHighWater) {
+      wait_writable_ = false;
+      PullBody();
+    }
   }
 
   // The HttpConnection is being destroyed: never touch io_ or handler_ again.
   void Detach() {
     closed_ = true;
+    StopStreaming();
     in_flight_.clear();
     current_.reset();
     pending_input_.clear();
     out_.clear();
+    if (std::shared_ptr<RequestBodyStream> body = std::move(receiving_body_)) {
+      body->Detach();
+      body->Fail("the client connection closed before the request body was complete");
+      body->Deliver();
+    }
   }
 
  private:
@@ -188,6 +223,8 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
       Consume(data, used);
       data += used;
       len -= used;
+      if (stream_dispatch_pending_) DispatchStreamed();
+      if (closed_ || failed_) return;
 
       if (err == HPE_OK) {
         // Whitespace runs make no callbacks; catch an over-long head here too.
@@ -329,9 +366,52 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
     continue_pending_ = false;
     std::shared_ptr<HttpExchange> exchange = std::move(current_);
     if (!exchange->request_.keep_alive) stop_parsing_ = true;
+    if (exchange->body_streamed_) {
+      // Handed out already; its reader gets the end in Settle().
+      if (receiving_body_) receiving_body_->End();
+      return true;
+    }
     in_flight_.push_back(exchange);
     handler_.OnRequest(std::move(exchange));
     return true;
+  }
+
+  // The body outgrew limits.stream_body_after: hand the request out now with what has arrived
+  // as the first bytes of its body stream; the rest follows as it is parsed.
+  void DispatchStreamed() {
+    stream_dispatch_pending_ = false;
+    std::shared_ptr<HttpExchange> exchange = current_;
+    HttpRequest& request = exchange->request_;
+    auto body =
+        std::make_shared<RequestBodyStream>(limits_.stream_body_after, [weak = weak_from_this()] {
+          if (auto core = weak.lock()) core->OnBodyDrained();
+        });
+    body->Push(request.body);
+    request.body.clear();
+    request.body.shrink_to_fit();
+    request.body_stream = body;
+    receiving_body_ = std::move(body);
+    exchange->body_streamed_ = true;
+    continue_pending_ = false;  // the body is flowing: the client did not wait for a 100
+    in_flight_.push_back(exchange);
+    handler_.OnRequest(std::move(exchange));
+  }
+
+  // The worker took buffered body bytes: read the socket again if we had stopped.
+  void OnBodyDrained() {
+    Scope scope(this);
+    if (!body_paused_) return;
+    if (receiving_body_ && !receiving_body_->wants_more()) return;
+    body_paused_ = false;
+    if (!paused_ && !closed_ && AcceptsInput()) io_.ResumeReading();
+  }
+
+  // A streamed request body will not complete: its reader gets an error.
+  void FailReceivingBody(std::string why) {
+    if (std::shared_ptr<RequestBodyStream> body = std::move(receiving_body_)) {
+      body->Fail(std::move(why));
+      failed_bodies_.push_back(std::move(body));  // delivered in Settle()
+    }
   }
 
   // ---- llhttp callbacks ----
@@ -366,6 +446,7 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
     te_seen_ = te_empty_ = te_unknown_ = false;
     chunked_ = false;
     framing_bytes_ = 0;
+    body_bytes_ = 0;
     return 0;
   }
 
@@ -479,14 +560,20 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
 
   int OnChunkHeader() {
     // llhttp puts the announced chunk size in content_length.
-    const uint64_t room = limits_.max_body_bytes - current_->request_.body.size();
+    const uint64_t room = limits_.max_body_bytes - body_bytes_;
     return parser_.content_length > room ? Reject(413) : 0;
   }
 
   int OnBody(const char* at, size_t n) {
+    if (n > limits_.max_body_bytes - body_bytes_) return Reject(413);
+    body_bytes_ += n;
+    if (current_->body_streamed_) {
+      if (receiving_body_) receiving_body_->Push(std::string_view(at, n));
+      return 0;
+    }
     std::string& body = current_->request_.body;
-    if (n > limits_.max_body_bytes - body.size()) return Reject(413);
     body.append(at, n);
+    if (body.size() > limits_.stream_body_after) stream_dispatch_pending_ = true;
     return 0;
   }
 
@@ -507,6 +594,20 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
     continue_pending_ = false;
     pending_input_.clear();
     paused_ = false;
+    stream_dispatch_pending_ = false;
+    if (current_ && current_->body_streamed_) {
+      // The worker has this request already and will answer it; its body ends in an error and
+      // the connection closes after that answer (or now, if it has gone out).
+      std::shared_ptr<HttpExchange> exchange = std::move(current_);
+      FailReceivingBody(status == 413 ? "the request body is larger than limits.max_body_bytes"
+                                      : "the request body is malformed");
+      exchange->request_.keep_alive = false;
+      exchange->close_after_ = true;
+      if (std::find(in_flight_.begin(), in_flight_.end(), exchange) == in_flight_.end()) {
+        CloseNow();
+      }
+      return false;
+    }
     std::shared_ptr<HttpExchange> exchange = std::move(current_);
     if (!exchange) {
       exchange = std::make_shared<HttpExchange>();
@@ -525,20 +626,32 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
   void Flush() {
     if (flushing_) return;  // OnResponseSent responded to another exchange: the loop picks it up
     flushing_ = true;
-    while (!closed_ && !in_flight_.empty() && in_flight_.front()->responded_) {
+    while (!closed_ && !streaming_ && !in_flight_.empty() && in_flight_.front()->responded_) {
       std::shared_ptr<HttpExchange> exchange = std::move(in_flight_.front());
       in_flight_.pop_front();
       // Only the last response before we close says so: a client that reads "connection: close"
       // expects nothing after it (RFC 9112 9.6).
       const bool last = in_flight_.empty() && (draining_ || (eof_ && pending_input_.empty()));
-      const bool close = exchange->close_after_ || !exchange->request_.keep_alive || last;
+      bool close = exchange->close_after_ || !exchange->request_.keep_alive || last;
       const int status = exchange->response_.status;
+      if (exchange->response_.body_stream) {
+        const bool bodyless = exchange->is_head() || status < 200 || status == 204 || status == 304;
+        // HTTP/1.0 has no chunked coding: the end of the connection ends the body.
+        if (!bodyless && exchange->request_.http_minor == 0) close = true;
+        if (!bodyless) {
+          StartStreaming(std::move(exchange), close);
+          break;
+        }
+        exchange->response_.body_stream->Cancel();
+        exchange->response_.body_stream.reset();
+      }
       SerializedResponse out =
           SerializeResponseTakingBody(std::move(exchange->response_), exchange->is_head(), close,
                                       exchange->request_.http_minor);
       for (std::string& chunk : out.chunks)
         out_.push_back(std::move(chunk));
       handler_.OnResponseSent(*exchange, status, out.body_bytes);
+      DiscardRequestBody(*exchange);
       if (close) CloseNow();
     }
     if (!closed_ && continue_pending_ && in_flight_.empty()) {
@@ -548,7 +661,120 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
     flushing_ = false;
   }
 
+  // ---- streamed responses ----
+
+  void StartStreaming(std::shared_ptr<HttpExchange> exchange, bool close) {
+    SerializedResponse out =
+        SerializeResponseTakingBody(HttpResponse(exchange->response_), /*head_request=*/false,
+                                    close, exchange->request_.http_minor);
+    for (std::string& chunk : out.chunks)
+      out_.push_back(std::move(chunk));
+    streaming_ = std::move(exchange);
+    stream_close_ = close;
+    stream_chunked_ = streaming_->request_.http_minor >= 1;
+    stream_bytes_ = 0;
+    PullBody();
+  }
+
+  // Asks the worker for the next chunk, unless one is awaited or the peer is behind. A stream
+  // that answers at once would recurse here; the loop takes those answers instead.
+  void PullBody() {
+    if (pulling_) {
+      pull_again_ = true;
+      return;
+    }
+    pulling_ = true;
+    do {
+      pull_again_ = false;
+      if (!streaming_ || chunk_pending_ || closed_) break;
+      if (io_.QueuedBytes() >= kStreamHighWater) {
+        wait_writable_ = true;
+        break;
+      }
+      chunk_pending_ = true;
+      std::shared_ptr<BodyStream> body = streaming_->response_.body_stream;
+      body->Read([weak = weak_from_this()](BodyChunk chunk) {
+        if (auto core = weak.lock()) core->OnBodyChunk(std::move(chunk));
+      });
+    } while (pull_again_);
+    pulling_ = false;
+  }
+
+  void OnBodyChunk(BodyChunk chunk) {
+    Scope scope(this);
+    chunk_pending_ = false;
+    if (closed_ || !streaming_) return;
+    switch (chunk.kind) {
+      case BodyChunk::Kind::kData:
+        if (!chunk.data.empty()) {
+          stream_bytes_ += chunk.data.size();
+          if (stream_chunked_) {
+            std::string frame;
+            AppendChunkFrame(frame, chunk.data.size());
+            out_.push_back(std::move(frame));
+            out_.push_back(std::move(chunk.data));
+            out_.emplace_back("\r\n");
+          } else {
+            out_.push_back(std::move(chunk.data));
+          }
+          // Out now, so that QueuedBytes() tells whether the peer keeps up.
+          io_.Write(std::move(out_));
+          out_.clear();
+        }
+        PullBody();
+        return;
+      case BodyChunk::Kind::kEnd: {
+        if (stream_chunked_) out_.emplace_back("0\r\n\r\n");
+        std::shared_ptr<HttpExchange> exchange = std::move(streaming_);
+        streaming_.reset();
+        exchange->response_.body_stream.reset();
+        handler_.OnResponseSent(*exchange, exchange->response_.status, stream_bytes_);
+        DiscardRequestBody(*exchange);
+        if (stream_close_) {
+          CloseNow();
+        } else {
+          Flush();
+        }
+        return;
+      }
+      case BodyChunk::Kind::kError: {
+        // The status line is out: the only way left to tell the client is to cut the body
+        // short (no last chunk), which it sees as an incomplete response.
+        std::shared_ptr<HttpExchange> exchange = std::move(streaming_);
+        streaming_.reset();
+        exchange->response_.body_stream.reset();
+        handler_.OnResponseSent(*exchange, exchange->response_.status, stream_bytes_);
+        CloseNow();
+        return;
+      }
+    }
+  }
+
+  // The answer is out: whatever of the request body is still to come is read and dropped, so
+  // the connection can go on to the next request.
+  static void DiscardRequestBody(HttpExchange& exchange) {
+    if (!exchange.body_streamed_ || !exchange.request_.body_stream) return;
+    std::shared_ptr<BodyStream> body = std::move(exchange.request_.body_stream);
+    body->Cancel();
+  }
+
+  // The connection is going: the worker's stream is cancelled.
+  void StopStreaming() {
+    if (!streaming_) return;
+    std::shared_ptr<HttpExchange> exchange = std::move(streaming_);
+    streaming_.reset();
+    chunk_pending_ = false;
+    wait_writable_ = false;
+    if (exchange->response_.body_stream) {
+      std::shared_ptr<BodyStream> body = std::move(exchange->response_.body_stream);
+      body->Cancel();
+    }
+  }
+
   void DropPartialRequest() {
+    if (current_ && current_->body_streamed_) {
+      FailReceivingBody("the client connection closed before the request body was complete");
+    }
     current_.reset();
     in_head_ = false;
     continue_pending_ = false;
@@ -556,6 +782,16 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
 
   void CloseNow() {
     if (closed_) return;
+    StopStreaming();
+    for (const std::shared_ptr<HttpExchange>& exchange : in_flight_) {
+      if (exchange->responded_ && exchange->response_.body_stream) {
+        std::shared_ptr<BodyStream> body = std::move(exchange->response_.body_stream);
+        body->Cancel();
+      }
+    }
+    if (receiving_body_) {
+      FailReceivingBody("the client connection closed before the request body was complete");
+    }
     closed_ = true;
     in_flight_.clear();
     current_.reset();
@@ -580,13 +816,14 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
       pending_input_.clear();
       llhttp_resume(&parser_);
       Parse(input.data(), input.size());
-      if (!paused_ && !closed_ && AcceptsInput()) io_.ResumeReading();
+      if (!paused_ && !body_paused_ && !closed_ && AcceptsInput()) io_.ResumeReading();
     }
+    SettleBodies();
     if (!closed_ && eof_ && !paused_) {
       DropPartialRequest();  // the peer will never finish it
-      if (in_flight_.empty()) CloseNow();
+      if (in_flight_.empty() && !streaming_) CloseNow();
     }
-    if (!closed_ && draining_ && in_flight_.empty()) CloseNow();
+    if (!closed_ && draining_ && in_flight_.empty() && !streaming_) CloseNow();
     if (!closed_) UpdateTimer();
     --depth_;
     if (!closed_ && !out_.empty()) {
@@ -595,10 +832,29 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
     }
   }
 
+  // Hands what was parsed to the reader of a streamed request body (here, never inside llhttp),
+  // and stops reading the socket while too much of it waits unread.
+  void SettleBodies() {
+    if (receiving_body_) {
+      std::shared_ptr<RequestBodyStream> body = receiving_body_;
+      if (body->finished()) receiving_body_.reset();  // the reader takes the end from here on
+      if (!closed_ && !body->wants_more() && !body_paused_) {
+        body_paused_ = true;
+        io_.PauseReading();
+      }
+      body->Deliver();
+    }
+    while (!failed_bodies_.empty()) {
+      std::shared_ptr<RequestBodyStream> body = std::move(failed_bodies_.back());
+      failed_bodies_.pop_back();
+      body->Deliver();
+    }
+  }
+
   void UpdateTimer() {
     TimerKind want = TimerKind::kOff;
     uint64_t ms = 0;
-    if (in_flight_.empty() && !paused_) {
+    if (in_flight_.empty() && !paused_ && !streaming_) {
       if (current_) {
         want = TimerKind::kRequest;
         ms = RequestTimeoutMs();
@@ -641,9 +897,12 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
 
   // Requests handed to the handler (and error responses), oldest first, until written.
   std::deque<std::shared_ptr<HttpExchange>> in_flight_;
-  std::shared_ptr<HttpExchange> current_;  // the request being received
-  std::vector<std::string> out_;           // gathered for the next Write()
-  std::string pending_input_;              // unparsed bytes while paused for backpressure
+  std::shared_ptr<HttpExchange> current_;              // the request being received
+  std::shared_ptr<RequestBodyStream> receiving_body_;  // current_'s body, once it is streamed
+  std::vector<std::shared_ptr<RequestBodyStream>> failed_bodies_;  // errors to deliver
+  std::shared_ptr<HttpExchange> streaming_;  // its response body is being written
+  std::vector<std::string> out_;             // gathered for the next Write()
+  std::string pending_input_;                // unparsed bytes while paused for backpressure
 
   // Connection state.
   int depth_ = 0;
@@ -658,6 +917,17 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
   bool bytes_arrived_ = false;
   TimerKind timer_ = TimerKind::kOff;
 
+  // Streamed bodies.
+  bool stream_dispatch_pending_ = false;  // current_'s body outgrew stream_body_after
+  bool body_paused_ = false;              // reading stopped: the worker is behind on the body
+  bool stream_close_ = false;             // close once streaming_'s body is written
+  bool stream_chunked_ = false;
+  bool chunk_pending_ = false;  // a Read() of streaming_'s body is outstanding
+  bool wait_writable_ = false;  // the peer is behind: pull again on OnWritable()
+  bool pulling_ = false;
+  bool pull_again_ = false;
+  uint64_t stream_bytes_ = 0;
+
   // Where llhttp is in the stream.
   const char* exec_begin_ = nullptr;  // the buffer llhttp_execute is running over
   uint64_t consumed_ = 0;             // stream offset of exec_begin_
@@ -671,6 +941,7 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
   uint64_t method_end_ = 0;
   uint64_t url_end_ = 0;
   uint64_t framing_bytes_ = 0;
+  uint64_t body_bytes_ = 0;
   size_t values_done_ = 0;
   int host_count_ = 0;
   Expect expect_ = Expect::kNone;
@@ -692,7 +963,11 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
 void HttpExchange::Respond(HttpResponse response) {
   if (responded_) return;
   responded_ = true;
-  if (auto core = connection_.lock()) core->Respond(*this, std::move(response));
+  if (auto core = connection_.lock()) {
+    core->Respond(*this, std::move(response));
+  } else if (response.body_stream) {
+    response.body_stream->Cancel();  // nobody will read it
+  }
 }
 
 bool HttpExchange::connection_alive() const {
@@ -717,6 +992,9 @@ void HttpConnection::OnEof() {
 }
 void HttpConnection::OnTimer() {
   core_->OnTimer();
+}
+void HttpConnection::OnWritable() {
+  core_->OnWritable();
 }
 void HttpConnection::Drain() {
   core_->Drain();

@@ -31,6 +31,9 @@ struct HttpLimits {
                                              // no bytes on an idle keep-alive connection: close
   size_t max_pipelined = 16;                 // requests in flight per connection before we stop
                                              // reading (backpressure, not an error)
+  size_t stream_body_after = 64 * 1024;      // a request body larger than this is handed to the
+                                             // worker while it still arrives (a stream), and
+                                             // at most about this much of it waits unread
 };
 
 // What a connection needs from its transport.
@@ -46,6 +49,9 @@ class ConnectionIo {
   virtual void Close() = 0;
   // Arm the connection's single timer to call HttpConnection::OnTimer() after `ms`; 0 disarms.
   virtual void SetTimer(uint64_t ms) = 0;
+  // Bytes handed to Write() that the peer has not taken yet. A streamed response is pulled from
+  // the worker only while this is small; HttpConnection::OnWritable() says when it shrank.
+  virtual size_t QueuedBytes() const { return 0; }
 };
 
 class HttpExchange;
@@ -89,7 +95,8 @@ class HttpExchange {
   std::weak_ptr<internal::HttpConnectionCore> connection_;
   HttpResponse response_;  // held here until every earlier response has been written
   bool responded_ = false;
-  bool close_after_ = false;  // an error response made by the connection: close once written
+  bool body_streamed_ = false;  // handed out before its body was complete (request_.body_stream)
+  bool close_after_ = false;    // an error response made by the connection: close once written
 };
 
 class HttpConnection {
@@ -106,6 +113,8 @@ class HttpConnection {
   void OnEof();
   // The timer armed through ConnectionIo::SetTimer fired.
   void OnTimer();
+  // Queued writes went out (ConnectionIo::QueuedBytes() shrank): a streamed response may go on.
+  void OnWritable();
   // Graceful shutdown: finish in-flight requests, answer nothing new (responses carry
   // "connection: close"), close when idle. Closes at once if nothing is in flight.
   void Drain();

@@ -119,9 +119,13 @@ bool SerializeHead(const HttpResponse& response, bool head_request, bool close_c
     out.append("\r\n");
   }
   if (!bodyless_status) {
-    out.append("content-length: ");
-    AppendDecimal(out, response.body.size());
-    out.append("\r\n");
+    if (!response.body_stream) {
+      out.append("content-length: ");
+      AppendDecimal(out, response.body.size());
+      out.append("\r\n");
+    } else if (http_minor >= 1) {
+      out.append("transfer-encoding: chunked\r\n");
+    }  // else HTTP/1.0: the body ends with the connection (the caller closes it)
   }
   if (close_connection) {
     out.append("connection: close\r\n");
@@ -129,7 +133,7 @@ bool SerializeHead(const HttpResponse& response, bool head_request, bool close_c
     out.append("connection: keep-alive\r\n");
   }
   out.append("\r\n");
-  return !head_request && !bodyless_status && !response.body.empty();
+  return !head_request && !bodyless_status && !response.body_stream && !response.body.empty();
 }
 
 }  // namespace

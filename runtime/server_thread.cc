@@ -105,7 +105,9 @@ void ServerThread::Run() {
       0, 1000);
   uv_unref(reinterpret_cast<uv_handle_t*>(&stats_timer_));
 
+  http_client_ = std::make_unique<HttpClient>(&loop_, HttpClientOptions{});
   pool_ = std::make_unique<isolates::IsolatePool>(&loop_, Logger::Get(), PoolOptionsOf(*config_));
+  pool_->SetOutbound(http_client_.get());
 
   for (size_t i = 0; i < fds_.size(); ++i) {
     auto listener = std::make_unique<Listener>();
@@ -187,6 +189,7 @@ void ServerThread::Dispatch(Listener& listener, std::shared_ptr<HttpExchange> ex
   request.keep_alive = in.keep_alive;
   request.headers = std::move(exchange->mutable_request().headers);
   request.body = std::move(exchange->mutable_request().body);
+  request.body_stream = in.body_stream;  // a body still arriving
   std::string_view host = UrlHost(in, listener.address);
   std::string url;
   url.reserve(7 + host.size() + in.target.size());
@@ -229,7 +232,8 @@ void ServerThread::Finish() {
   if (finished_) return;
   finished_ = true;
   metrics_.PublishPool(pool_->stats());
-  pool_->Close();  // answers anything still pending (force stop) and disposes the isolates
+  pool_->Close();        // answers anything still pending (force stop) and disposes the isolates
+  http_client_.reset();  // closes pooled outbound connections
   uv_close(reinterpret_cast<uv_handle_t*>(&stats_timer_), nullptr);
   uv_timer_stop(&drain_timer_);
   uv_close(reinterpret_cast<uv_handle_t*>(&drain_timer_), nullptr);

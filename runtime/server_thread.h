@@ -12,6 +12,7 @@
 
 #include "isolates/isolate_pool.h"
 #include "runtime/config.h"
+#include "runtime/http_client.h"
 #include "runtime/http_connection.h"
 #include "runtime/metrics.h"
 #include "runtime/router.h"
@@ -79,6 +80,7 @@ class ServerThread {
   std::atomic<bool> exited_{false};
   std::vector<std::unique_ptr<Listener>> listeners_;
   TcpConnectionSet connections_;
+  std::unique_ptr<HttpClient> http_client_;  // workers' fetch(); outlives pool_ (declared first)
   std::unique_ptr<isolates::IsolatePool> pool_;
 };
 

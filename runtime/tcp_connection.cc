@@ -162,6 +162,13 @@ void TcpConnection::Write(std::vector<std::string> chunks) {
   ++pending_writes_;
 }
 
+size_t TcpConnection::QueuedBytes() const {
+  // Closed (a write failed: the peer is gone): nothing more can be taken, so a streamed response
+  // stops being pulled until the connection is torn down and cancels it.
+  if (state_ == State::kClosed) return SIZE_MAX;
+  return tcp_.write_queue_size;
+}
+
 void TcpConnection::PauseReading() {
   if (!reading_) return;
   uv_read_stop(stream());
@@ -249,6 +256,7 @@ void TcpConnection::OnWrite(uv_write_t* req, int status) {
     return;
   }
   if (self->state_ == State::kClosing && self->pending_writes_ == 0) self->Shutdown();
+  if (self->state_ == State::kOpen && self->http_) self->http_->OnWritable();
 }
 
 void TcpConnection::OnShutdown(uv_shutdown_t* req, int status) {

@@ -93,6 +93,7 @@ class TcpConnection final : private ConnectionIo {
   void ResumeReading() override;
   void Close() override;
   void SetTimer(uint64_t ms) override;
+  size_t QueuedBytes() const override;
 
   uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&tcp_); }
   bool StartReading();

@@ -7,7 +7,6 @@
   const H = internal.headers;
 
   const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-  const schemeRe = /^[A-Za-z][A-Za-z0-9+.\-]*:/;
   const kNormalizedMethods = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
   const kForbiddenMethods = new Set(['CONNECT', 'TRACE', 'TRACK']);
   const kRedirectModes = new Set(['follow', 'error', 'manual']);
@@ -21,12 +20,9 @@
     return kNormalizedMethods.has(upper) ? upper : method;
   }
 
-  // Until the URL parser lands, only absolute URLs are accepted, as they must be in a worker
-  // (there is no document base URL to resolve a relative one against).
+  // Relative URLs throw: a worker has no base URL (see internal.parseUrl in 32_url.js).
   function parseUrl(input) {
-    const url = `${input}`;
-    if (!schemeRe.test(url)) throw new TypeError(`Failed to construct 'Request': Invalid URL: ${url}`);
-    return url;
+    return internal.parseUrl(input, "Failed to construct 'Request'");
   }
 
   class Request {
@@ -70,7 +66,7 @@
       if (init.body !== undefined && init.body !== null) {
         ({source, type} = extractBody(init.body));
       } else if (init.body === undefined && inputBody !== null && inputBody.source !== null) {
-        if (inputBody.used) throw new TypeError("Failed to construct 'Request': Cannot construct a Request with a Request object that has already been used.");
+        if (inputBody.isUsed) throw new TypeError("Failed to construct 'Request': Cannot construct a Request with a Request object that has already been used.");
         source = inputBody.source;
         inputBody.used = true;
       }
@@ -98,7 +94,7 @@
 
     clone() {
       if (!(#method in this)) throw new TypeError("Failed to execute 'clone' on 'Request': Illegal invocation");
-      if (this.#body.used) throw new TypeError("Failed to execute 'clone' on 'Request': Request body is already used");
+      if (this.#body.isUsed) throw new TypeError("Failed to execute 'clone' on 'Request': Request body is already used");
       const r = new Request(kIncoming);
       r.#method = this.#method;
       r.#url = this.#url;
@@ -110,12 +106,12 @@
         r.#headers = new Headers(this.#headers);
         H.setGuard(r.#headers, H.getGuard(this.#headers));
       }
-      r.#body = new BodyState(this.#body.source);  // sources are immutable: sharing is safe
+      r.#body = this.#body.clone();
       return r;
     }
 
     [kInspect]() {
-      return `Request { method: '${this.#method}', url: '${this.#url}', headers: ${this.headers[kInspect]()}, bodyUsed: ${this.#body.used} }`;
+      return `Request { method: '${this.#method}', url: '${this.#url}', headers: ${this.headers[kInspect]()}, bodyUsed: ${this.#body.isUsed} }`;
     }
 
     static {
@@ -124,7 +120,8 @@
         r.#method = method;
         r.#url = url;
         r.#rawHeaders = flatHeaders;
-        r.#body = new BodyState(body);
+        // A number: the body is still arriving; the host streams it under that id.
+        r.#body = new BodyState(typeof body === 'number' ? internal.newHostBodyStream(body) : body);
         return r;
       };
       installBodyMixin(Request, 'Request', (obj) => (obj !== null && typeof obj === 'object' && #method in obj) ? obj.#body : undefined);

@@ -3,14 +3,13 @@
 (function (internal, global) {
   'use strict';
   const {JSONStringify, TypeError, RangeError, kInspect} = internal.primordials;
-  const {extractBody, BodyState, installBodyMixin} = internal.body;
+  const {extractBody, BodyState, installBodyMixin, isStream} = internal.body;
   const H = internal.headers;
 
   const kInternal = Symbol('internal');
   const reasonPhraseRe = /^[\t\x20-\x7e\x80-\xff]*$/;
   const kNullBodyStatus = new Set([101, 103, 204, 205, 304]);
   const kRedirectStatus = new Set([301, 302, 303, 307, 308]);
-  const schemeRe = /^[A-Za-z][A-Za-z0-9+.\-]*:/;
 
   function toUnsignedShort(value) {
     let n = Number(value);
@@ -76,8 +75,7 @@
     }
 
     static redirect(url, status = 302) {
-      url = `${url}`;
-      if (!schemeRe.test(url)) throw new TypeError(`Failed to execute 'redirect' on 'Response': Invalid URL: ${url}`);
+      url = internal.parseUrl(url, "Failed to execute 'redirect' on 'Response'");
       status = toUnsignedShort(status);
       if (!kRedirectStatus.has(status)) throw new RangeError(`Failed to execute 'redirect' on 'Response': Invalid status code ${status}`);
       const r = new Response(kInternal);
@@ -113,7 +111,7 @@
 
     clone() {
       if (!(#status in this)) throw new TypeError("Failed to execute 'clone' on 'Response': Illegal invocation");
-      if (this.#body.used) throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used");
+      if (this.#body.isUsed) throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used");
       const r = new Response(kInternal);
       r.#status = this.#status;
       r.#statusText = this.#statusText;
@@ -126,15 +124,28 @@
         r.#headers = new Headers(this.#headers);
         H.setGuard(r.#headers, H.getGuard(this.#headers));
       }
-      r.#body = new BodyState(this.#body.source);  // sources are immutable: sharing is safe
+      r.#body = this.#body.clone();
       return r;
     }
 
     [kInspect]() {
-      return `Response { status: ${this.#status}, statusText: '${this.#statusText}', headers: ${this.headers[kInspect]()}, bodyUsed: ${this.#body.used}, ok: ${this.ok}, redirected: ${this.#redirected}, type: '${this.#type}', url: '${this.#url}' }`;
+      return `Response { status: ${this.#status}, statusText: '${this.#statusText}', headers: ${this.headers[kInspect]()}, bodyUsed: ${this.#body.isUsed}, ok: ${this.ok}, redirected: ${this.#redirected}, type: '${this.#type}', url: '${this.#url}' }`;
     }
 
     static {
+      // A response from the network (fetch()): immutable headers, its URL, body a stream.
+      internal.newFetchedResponse = function (status, statusText, flat, body, url, redirected) {
+        const r = new Response(kInternal);
+        r.#status = status;
+        r.#statusText = statusText;
+        r.#headers = H.fromFlat(flat, 'immutable');
+        r.#guard = 'immutable';
+        r.#type = 'basic';
+        r.#url = url;
+        r.#redirected = redirected;
+        r.#body = new BodyState(body);
+        return r;
+      };
       installBodyMixin(Response, 'Response', (obj) => (obj !== null && typeof obj === 'object' && #status in obj) ? obj.#body : undefined);
       // What the runtime sends: [status, statusText, [name, value, ...], string | Uint8Array | null]
       internal.responseParts = function (value) {
@@ -148,7 +159,14 @@
         let flat;
         if (value.#headers === null) flat = value.#contentType === null ? [] : ['content-type', value.#contentType];
         else flat = H.toFlat(value.#headers);
-        return [value.#status, value.#statusText, flat, value.#body.source];
+        let body = value.#body.source;
+        if (isStream(body)) {
+          if (body.locked || value.#body.isUsed) {
+            throw new TypeError('The fetch handler returned a Response whose body stream is locked or already read.');
+          }
+          body = internal.registerResponseBody(body);  // the host pulls it while writing
+        }
+        return [value.#status, value.#statusText, flat, body];
       };
     }
   }

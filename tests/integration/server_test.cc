@@ -169,9 +169,10 @@ TEST_F(ServerTest, EndlessLoopIsStoppedAndTheThreadServesOthers) {
   ASSERT_TRUE(spun);
   EXPECT_EQ(spun->status, 503);
   EXPECT_EQ(spun->body, "The worker exceeded its CPU time limit (limits.cpu_ms = 300).\n");
-  // CPU time is what counts; on a loaded test machine wall time can exceed it, so the bound is
-  // loose here (bench/limits measures the precision: about +1 ms at p99).
-  EXPECT_LT(took, std::chrono::milliseconds(300 + 700));
+  // CPU time is what counts; on a loaded machine (CI runs tests in parallel) wall time can be
+  // several times it, so this only checks that the loop was stopped well before the 30 s wall
+  // limit would have answered (bench/limits measures the precision: about +1 ms at p99).
+  EXPECT_LT(took, std::chrono::milliseconds(5000));
   // The worker's next request is served normally (by a fresh isolate).
   auto next = Fetch(server->port(), "GET", "/spin/ok");
   ASSERT_TRUE(next);

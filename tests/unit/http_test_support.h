@@ -38,6 +38,8 @@ class FakeIo : public ConnectionIo {
     timer_history.push_back(ms);
   }
 
+  size_t QueuedBytes() const override { return queued; }
+
   bool closed() const { return closes > 0; }
 
   std::string out;
@@ -48,7 +50,32 @@ class FakeIo : public ConnectionIo {
   int resumes = 0;
   int closes = 0;
   uint64_t timer_ms = 0;  // 0: disarmed
+  size_t queued = 0;      // what QueuedBytes() reports
   std::vector<uint64_t> timer_history;
+};
+
+// A body the test feeds by hand: records reads, answers them when told.
+class FakeBodyStream : public BodyStream {
+ public:
+  void Read(ReadFn done) override {
+    ++reads;
+    pending = std::move(done);
+  }
+  void Cancel() override {
+    cancelled = true;
+    pending = nullptr;
+  }
+  // Answers the outstanding read; false if there is none.
+  bool Answer(BodyChunk::Kind kind, std::string data = "") {
+    if (!pending) return false;
+    ReadFn done = std::move(pending);
+    pending = nullptr;
+    done(BodyChunk{kind, std::move(data)});
+    return true;
+  }
+  ReadFn pending;
+  int reads = 0;
+  bool cancelled = false;
 };
 
 // Answers at once (by default "ok:<target>") or holds exchanges for the test to answer.

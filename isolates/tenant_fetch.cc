@@ -1,0 +1,86 @@
+// fetch() from a worker: requests go out through the pool's OutboundHttp; answers come back into
+// the worker's JS for the request that made them (its CPU budget, its lifetime: a request that
+// ends cancels its fetches), with the response body as a stream read from the connection.
+#include "bindings/v8_util.h"
+#include "isolates/tenant.h"
+
+namespace edgerun::isolates {
+
+std::string Tenant::StartFetch(uint32_t id, OutboundRequest request) {
+  OutboundHttp* outbound = owner_ != nullptr ? owner_->outbound() : nullptr;
+  if (outbound == nullptr) return "fetch() is not available in this process";
+  const uint64_t owner = current_request_;
+  RequestContext* rc = requests_.Find(owner);
+  if (rc == nullptr) {
+    // As on Workers: I/O belongs to a request (top-level code and timers of ended requests
+    // have none to charge it to or to end it with).
+    return "fetch() can only be called while handling a request";
+  }
+  if (++rc->subrequests > limits_.subrequests) {
+    return "this request has made more than " + std::to_string(limits_.subrequests) +
+           " fetch() calls (limits.subrequests)";
+  }
+  request.allow_private = spec_.outbound_allow_private;
+  const uint64_t client_id =
+      outbound->Start(std::move(request), [alive = alive_, id](OutboundResult result) {
+        if (Tenant* tenant = *alive) tenant->FetchDone(id, std::move(result));
+      });
+  fetches_[id] = PendingFetch{client_id, owner};
+  return {};
+}
+
+void Tenant::CancelFetch(uint32_t id) {
+  auto it = fetches_.find(id);
+  if (it == fetches_.end()) return;
+  const uint64_t client_id = it->second.client_id;
+  fetches_.erase(it);
+  if (OutboundHttp* outbound = owner_ != nullptr ? owner_->outbound() : nullptr) {
+    outbound->Cancel(client_id);
+  }
+}
+
+void Tenant::CancelFetchesOf(uint64_t request) {
+  std::vector<uint32_t> ids;
+  for (const auto& [id, fetch] : fetches_) {
+    if (fetch.request == request) ids.push_back(id);
+  }
+  for (uint32_t id : ids)
+    CancelFetch(id);
+}
+
+void Tenant::FetchDone(uint32_t id, OutboundResult result) {
+  auto it = fetches_.find(id);
+  if (it == fetches_.end()) return;
+  const uint64_t request = it->second.request;
+  fetches_.erase(it);
+  if (!result.error.empty()) {
+    log_.Log(bindings::LogLevel::kWarn, spec_.name, "fetch() failed: " + result.error);
+  }
+  uint32_t body_id = 0;
+  if (result.error.empty() && result.body)
+    body_id = AdoptRequestBody(std::move(result.body), request);
+  RunJs(request, [&](v8::Local<v8::Context> context) {
+    v8::Local<v8::Function> done = worker_isolate_->handles().fetch_done.Get(isolate_);
+    v8::Local<v8::Value> ignored;  // an exception there is logged by RunJs
+    if (!result.error.empty()) {
+      v8::Local<v8::Value> args[] = {v8::Integer::NewFromUnsigned(isolate_, id),
+                                     bindings::OneByteString(isolate_, result.error)};
+      if (!done->Call(context, v8::Undefined(isolate_), 2, args).ToLocal(&ignored)) return;
+      return;
+    }
+    std::vector<v8::Local<v8::Value>> flat;
+    flat.reserve(result.headers.size() * 2);
+    for (const HeaderField& field : result.headers) {
+      flat.push_back(bindings::OneByteString(isolate_, field.name));
+      flat.push_back(bindings::OneByteString(isolate_, field.value));
+    }
+    v8::Local<v8::Value> args[] = {v8::Integer::NewFromUnsigned(isolate_, id),
+                                   v8::Integer::New(isolate_, result.status),
+                                   bindings::OneByteString(isolate_, result.status_text),
+                                   v8::Array::New(isolate_, flat.data(), flat.size()),
+                                   v8::Integer::NewFromUnsigned(isolate_, body_id)};
+    if (!done->Call(context, v8::Undefined(isolate_), 5, args).ToLocal(&ignored)) return;
+  });
+}
+
+}  // namespace edgerun::isolates

@@ -1,0 +1,276 @@
+// The outbound client against a small origin on loopback (a thread with blocking sockets): heads,
+// sized/chunked/close-delimited bodies read through the body stream, pooling, the SSRF guard,
+// cancellation and connection errors.
+#include "runtime/http_client.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "runtime/outbound_address.h"
+
+namespace edgerun::runtime {
+namespace {
+
+// Answers each request on a connection with what `respond` returns for its target; keeps the
+// connection open unless the response says "connection: close".
+class Origin {
+ public:
+  Origin() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    listen(fd_, 16);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~Origin() {
+    stop_ = true;
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    thread_.join();
+  }
+  uint16_t port() const { return port_; }
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  std::atomic<int> accepted{0};
+  std::string last_request;
+
+ private:
+  static std::string Respond(const std::string& request) {
+    const std::string target = request.substr(
+        request.find(' ') + 1, request.find(' ', request.find(' ') + 1) - request.find(' ') - 1);
+    if (target == "/sized") return "HTTP/1.1 200 OK\r\ncontent-length: 5\r\nx-a: 1\r\n\r\nhello";
+    if (target == "/chunked") {
+      return "HTTP/1.1 201 Created\r\ntransfer-encoding: "
+             "chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
+    }
+    if (target == "/close") return "HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nuntil the end";
+    if (target == "/echo") {
+      const size_t body = request.find("\r\n\r\n") + 4;
+      std::string b = request.substr(body);
+      return "HTTP/1.1 200 OK\r\ncontent-length: " + std::to_string(b.size()) + "\r\n\r\n" + b;
+    }
+    if (target == "/slow") return "";  // never answers
+    return "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n";
+  }
+  void Serve() {
+    while (!stop_) {
+      int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      ++accepted;
+      std::thread([this, c] {
+        std::string in;
+        char buf[4096];
+        for (;;) {
+          size_t end = in.find("\r\n\r\n");
+          if (end != std::string::npos) {
+            size_t length = 0;
+            if (size_t p = in.find("content-length: "); p != std::string::npos && p < end) {
+              length = std::stoul(in.substr(p + 16));
+            }
+            if (in.size() >= end + 4 + length) {
+              std::string request = in.substr(0, end + 4 + length);
+              in.erase(0, end + 4 + length);
+              last_request = request;
+              std::string out = Respond(request);
+              if (!out.empty()) send(c, out.data(), out.size(), MSG_NOSIGNAL);
+              if (out.find("connection: close") != std::string::npos) break;
+              continue;
+            }
+          }
+          ssize_t n = recv(c, buf, sizeof buf, 0);
+          if (n <= 0) break;
+          in.append(buf, static_cast<size_t>(n));
+        }
+        close(c);
+      }).detach();
+    }
+  }
+  int fd_;
+  uint16_t port_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+class HttpClientTest : public ::testing::Test {
+ protected:
+  HttpClientTest() {
+    uv_loop_init(&loop_);
+    HttpClientOptions options;
+    options.response_timeout_ms = 300;
+    client_.emplace(&loop_, options);
+  }
+  ~HttpClientTest() override {
+    client_.reset();
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    uv_loop_close(&loop_);
+  }
+  struct Got {
+    OutboundResult head;
+    std::string body;
+    bool ended = false;
+    std::string body_error;
+  };
+  // Fetches and reads the whole body; runs the loop until done (bounded).
+  Got Fetch(OutboundRequest request) {
+    Got got;
+    bool finished = false;
+    std::function<void()> read_more;
+    client_->Start(std::move(request), [&](OutboundResult result) {
+      got.head = std::move(result);
+      if (!got.head.error.empty()) {
+        finished = true;
+        return;
+      }
+      read_more = [&] {
+        got.head.body->Read([&](BodyChunk chunk) {
+          if (chunk.kind == BodyChunk::Kind::kData) {
+            got.body += chunk.data;
+            read_more();
+          } else {
+            got.ended = chunk.kind == BodyChunk::Kind::kEnd;
+            if (!got.ended) got.body_error = chunk.data;
+            finished = true;
+          }
+        });
+      };
+      read_more();
+    });
+    for (int i = 0; i < 2000 && !finished; ++i)
+      uv_run(&loop_, UV_RUN_ONCE);
+    return got;
+  }
+  OutboundRequest Get(const std::string& url) {
+    OutboundRequest r;
+    r.method = "GET";
+    r.url = url;
+    r.allow_private = true;
+    return r;
+  }
+
+  uv_loop_t loop_;
+  std::optional<HttpClient> client_;
+  Origin origin_;
+};
+
+TEST_F(HttpClientTest, SizedChunkedAndCloseDelimitedBodies) {
+  Got sized = Fetch(Get(origin_.Url("/sized")));
+  ASSERT_EQ(sized.head.error, "");
+  EXPECT_EQ(sized.head.status, 200);
+  EXPECT_EQ(sized.head.status_text, "OK");
+  ASSERT_EQ(sized.head.headers.size(), 2u);
+  EXPECT_EQ(sized.head.headers[1].name, "x-a");
+  EXPECT_EQ(sized.body, "hello");
+  EXPECT_TRUE(sized.ended);
+  Got chunked = Fetch(Get(origin_.Url("/chunked")));
+  EXPECT_EQ(chunked.head.status, 201);
+  EXPECT_EQ(chunked.body, "abcde");
+  Got closed = Fetch(Get(origin_.Url("/close")));
+  EXPECT_EQ(closed.body, "until the end");
+  EXPECT_TRUE(closed.ended);
+  EXPECT_NE(origin_.last_request.find("host: 127.0.0.1:"), std::string::npos);
+}
+
+TEST_F(HttpClientTest, KeepAliveConnectionsAreReused) {
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(Fetch(Get(origin_.Url("/sized"))).body, "hello");
+  EXPECT_EQ(client_->connections_opened(), 1u);
+  EXPECT_EQ(client_->idle_connections(), 1u);
+}
+
+TEST_F(HttpClientTest, RequestBodiesAndHeadersGoOut) {
+  OutboundRequest r = Get(origin_.Url("/echo"));
+  r.method = "POST";
+  r.body = "payload";
+  r.headers.push_back({"x-custom", "yes"});
+  r.headers.push_back({"Content-Length", "999"});  // ours to write
+  Got got = Fetch(std::move(r));
+  EXPECT_EQ(got.body, "payload");
+  EXPECT_NE(origin_.last_request.find("x-custom: yes\r\n"), std::string::npos);
+  EXPECT_NE(origin_.last_request.find("content-length: 7\r\n"), std::string::npos);
+  EXPECT_EQ(origin_.last_request.find("999"), std::string::npos);
+}
+
+TEST_F(HttpClientTest, PrivateAddressesAreRefusedUnlessAllowed) {
+  OutboundRequest r = Get(origin_.Url("/sized"));
+  r.allow_private = false;
+  Got got = Fetch(std::move(r));
+  EXPECT_NE(got.head.error.find("refused: it resolves to 127.0.0.1"), std::string::npos)
+      << got.head.error;
+  EXPECT_EQ(origin_.accepted, 0);
+}
+
+TEST_F(HttpClientTest, ErrorsAreReportedNotThrown) {
+  Got refused = Fetch(Get("http://127.0.0.1:1/"));
+  EXPECT_NE(refused.head.error.find("could not connect"), std::string::npos) << refused.head.error;
+  Got timeout = Fetch(Get(origin_.Url("/slow")));
+  EXPECT_EQ(timeout.head.error, "no response within the response timeout");
+  Got scheme = Fetch(Get("ftp://example.com/"));
+  EXPECT_NE(scheme.head.error.find("only http: and https:"), std::string::npos);
+}
+
+TEST_F(HttpClientTest, CancelledRequestsNeverCallBack) {
+  bool called = false;
+  uint64_t id = client_->Start(Get(origin_.Url("/sized")), [&](OutboundResult) { called = true; });
+  client_->Cancel(id);
+  for (int i = 0; i < 20; ++i)
+    uv_run(&loop_, UV_RUN_NOWAIT);
+  EXPECT_FALSE(called);
+}
+
+TEST(OutboundAddress, PrivateRanges) {
+  auto v4 = [](const char* text) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    inet_pton(AF_INET, text, &a.sin_addr);
+    return IsPrivateAddress(reinterpret_cast<sockaddr*>(&a));
+  };
+  auto v6 = [](const char* text) {
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    inet_pton(AF_INET6, text, &a.sin6_addr);
+    return IsPrivateAddress(reinterpret_cast<sockaddr*>(&a));
+  };
+  for (const char* p : {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1",
+                        "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1"}) {
+    EXPECT_TRUE(v4(p)) << p;
+  }
+  for (const char* p : {"8.8.8.8", "172.32.0.1", "1.1.1.1", "93.184.216.34"})
+    EXPECT_FALSE(v4(p)) << p;
+  for (const char* p : {"::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1"})
+    EXPECT_TRUE(v6(p)) << p;
+  for (const char* p : {"2606:4700:4700::1111", "::ffff:8.8.8.8"})
+    EXPECT_FALSE(v6(p)) << p;
+}
+
+TEST(OutboundAddress, SplitHttpUrl) {
+  UrlParts u;
+  ASSERT_TRUE(SplitHttpUrl("https://user:pw@[::1]:8443/a/b?x=1#frag", &u));
+  EXPECT_TRUE(u.tls);
+  EXPECT_EQ(u.host, "::1");
+  EXPECT_EQ(u.port, "8443");
+  EXPECT_EQ(u.authority, "[::1]:8443");
+  EXPECT_EQ(u.target, "/a/b?x=1");
+  ASSERT_TRUE(SplitHttpUrl("http://example.com?q", &u));
+  EXPECT_EQ(u.port, "80");
+  EXPECT_EQ(u.target, "/?q");
+  EXPECT_FALSE(SplitHttpUrl("file:///etc/passwd", &u));
+}
+
+}  // namespace
+}  // namespace edgerun::runtime
