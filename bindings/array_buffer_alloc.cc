@@ -12,7 +12,17 @@ void FreeWithAllocator(void* data, size_t length, void* allocator) {
 v8::MaybeLocal<v8::ArrayBuffer> NewArrayBuffer(v8::Isolate* isolate, size_t length, bool zero) {
   if (length == 0) return v8::ArrayBuffer::New(isolate, 0);
   v8::ArrayBuffer::Allocator* allocator = isolate->GetArrayBufferAllocator();
-  void* data = zero ? allocator->Allocate(length) : allocator->AllocateUninitialized(length);
+  auto allocate = [&] {
+    return zero ? allocator->Allocate(length) : allocator->AllocateUninitialized(length);
+  };
+  void* data = allocate();
+  if (data == nullptr) {
+    // The budget may be held by ArrayBuffers that are already garbage: V8 schedules GCs by its
+    // own external-memory limit (tens of MiB), not by a tenant budget below it. Collect and try
+    // once more, as V8 does before refusing `new ArrayBuffer(n)`.
+    isolate->LowMemoryNotification();
+    data = allocate();
+  }
   if (data == nullptr) {
     ThrowRangeError(isolate, "Array buffer allocation failed");
     return {};

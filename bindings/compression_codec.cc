@@ -177,10 +177,13 @@ class BrotliEncoder final : public CompressionCodec {
     memory_.never_fail = true;
     state_ = BrotliEncoderCreateInstance(BrotliAlloc, BrotliFree, &memory_);
     if (state_ == nullptr) return;
-    // Quality 5 with a 256 KiB window: a few hundred KiB of encoder state per stream (quality 11
-    // with the default 4 MiB window would hold tens of MiB), still well ahead of gzip's ratio.
+    // Quality 5, 256 KiB window, 64 KiB input blocks: ~3.5 MiB of encoder state at its peak
+    // (measured with 16 KiB chunks), counted against the worker's budget. With the default 4 MiB
+    // window the same quality peaks at ~34 MiB per stream, and 256 KiB blocks add ~2.5 MiB; on
+    // our test data neither changed the compressed size by more than 1%.
     BrotliEncoderSetParameter(state_, BROTLI_PARAM_QUALITY, 5);
     BrotliEncoderSetParameter(state_, BROTLI_PARAM_LGWIN, 18);
+    BrotliEncoderSetParameter(state_, BROTLI_PARAM_LGBLOCK, 16);
   }
   ~BrotliEncoder() override {
     if (state_ != nullptr) BrotliEncoderDestroyInstance(state_);

@@ -2,7 +2,8 @@
 // TextEncoder/TextDecoder of 20_encoding. Everything they use is captured here, at snapshot time.
 (function (internal, global) {
   'use strict';
-  const {TransformStream} = internal.streams;
+  // Streams load on first use (35_streams): look TransformStream up when one is made.
+  const streams = internal.streams;
   const {ReflectApply, StringPrototypeCharCodeAt, StringPrototypeSlice, TypeError, Uint8Array} =
       internal.primordials;
   const {TextDecoder} = global;
@@ -23,7 +24,7 @@
     constructor() {
       // A high surrogate at the end of a chunk waits for the low surrogate in the next one.
       let pending = '';
-      this.#transform = new TransformStream({
+      this.#transform = new streams.TransformStream({
         transform(chunk, controller) {
           let input = pending + `${chunk}`;
           pending = '';
@@ -62,7 +63,7 @@
       const decoder = new TextDecoder(label, options);  // RangeError/TypeError as TextDecoder
       this.#decoder = decoder;
       const streamOption = {stream: true};
-      this.#transform = new TransformStream({
+      this.#transform = new streams.TransformStream({
         transform(chunk, controller) {
           if (!isBufferSource(chunk)) {
             throw new TypeError("Failed to execute 'write' on 'TextDecoderStream': The provided " +

@@ -6,7 +6,8 @@
 (function (internal, global) {
   'use strict';
   const {compressionCreate, compressionProcess} = internal;
-  const {TransformStream} = internal.streams;
+  // Streams load on first use (35_streams): look TransformStream up when one is made.
+  const streams = internal.streams;
   const {TypeError} = internal.primordials;
 
   const kFormats = new Map([['deflate', 0], ['deflate-raw', 1], ['gzip', 2], ['brotli', 3]]);
@@ -39,7 +40,7 @@
         controller.enqueue(piece);
       }
     }
-    return new TransformStream({
+    return new streams.TransformStream({
       transform(chunk, controller) {
         if (typeof chunk !== 'object' || chunk === null) {
           throw new TypeError(`Failed to execute 'write' on '${interfaceName}': The provided ` +

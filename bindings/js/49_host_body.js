@@ -5,7 +5,7 @@
 // other side can take it.
 (function (internal, global) {
   'use strict';
-  const {ReadableStream} = internal.streams;
+  const streams = internal.streams;  // loaded on first use (35_streams)
   const {bodyRead, bodyCancel, bodyChunkOut} = internal;
   const {Promise, PromisePrototypeThen, TypeError, Uint8Array} = internal.primordials;
   const ArrayBufferIsView = ArrayBuffer.isView;
@@ -15,7 +15,7 @@
   let nextOutgoingId = 1;
 
   internal.newHostBodyStream = function (id) {
-    return new ReadableStream({
+    return new streams.ReadableStream({
       type: 'bytes',
       pull(controller) {
         return new Promise((resolve) => {

@@ -7,9 +7,17 @@
   'use strict';
   const {PromiseReject, PromiseResolve, JSONParse, TypeError, Uint8Array} = internal.primordials;
   const {decodeUtf8, encodeUtf8} = internal;
-  const {ReadableStream} = internal.streams;
-
-  const isStream = (value) => value instanceof ReadableStream;
+  // Streams load on first use (35_streams): until then no value can be a ReadableStream, and
+  // the class is looked up only when the first stream body is made or met.
+  const streams = internal.streams;
+  let ReadableStreamClass = null;
+  const isStream = (value) => {
+    if (ReadableStreamClass === null) {
+      if (!internal.streamsLoaded()) return false;
+      ReadableStreamClass = streams.ReadableStream;
+    }
+    return value instanceof ReadableStreamClass;
+  };
   // The polyfill's [[disturbed]] slot: true once the stream was read from or cancelled.
   const isDisturbed = (stream) => stream._disturbed === true;
 
@@ -44,7 +52,7 @@
       const source = this.source;
       if (source === null || isStream(source)) return source;
       const bytes = typeof source === 'string' ? encodeUtf8(source) : source;
-      this.source = new ReadableStream({
+      this.source = new streams.ReadableStream({
         type: 'bytes',
         start(controller) {
           if (bytes.byteLength > 0) controller.enqueue(bytes);

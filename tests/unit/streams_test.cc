@@ -160,13 +160,61 @@ TEST(Streams, TransformStreamSidesAreTheGlobalClasses) {
 }
 
 TEST(Streams, ReplacingGlobalsDoesNotBreakStreams) {
-  // A worker that overwrites queueMicrotask (or Promise.prototype.then) must not change how
-  // streams schedule their own work.
-  EXPECT_EQ(EvalJs("globalThis.queueMicrotask = () => { throw new Error('user queueMicrotask'); };"
-                   "const out = []; for await (const c of ReadableStream.from(['p', 'q'])) "
+  // Streams load on first use; a worker that replaced Object, Promise, its methods or
+  // queueMicrotask before that must not change how streams schedule their own work, and gets its
+  // own replacements back afterwards. (Replacing Object while streams run breaks them: the
+  // polyfill looks Object.create and friends up at call time.)
+  EXPECT_EQ(EvalJs("const fakePromise = function Promise() { throw new Error('user Promise'); };"
+                   "const realThen = Promise.prototype.then; let userThenCalls = 0;"
+                   "globalThis.Promise = fakePromise;"
+                   "Object.getPrototypeOf((async () => {})()).then = function (...a) {"
+                   "  userThenCalls++; return realThen.apply(this, a); };"
+                   "const userQueueMicrotask = () => { throw new Error('user queueMicrotask'); };"
+                   "globalThis.queueMicrotask = userQueueMicrotask;"
+                   "const realObject = Object; globalThis.Object = null;"
+                   "const loaded = typeof ReadableStream;"  // the first touch loads streams
+                   "globalThis.Object = realObject;"
+                   "const rs = ReadableStream.from(['p', 'q']);"
+                   "const kept = globalThis.Promise === fakePromise && "
+                   "  globalThis.queueMicrotask === userQueueMicrotask;"
+                   "const calls = userThenCalls;"
+                   "const out = []; for await (const c of rs.pipeThrough(new TransformStream()))"
                    "  out.push(c);"
-                   "return out.join('');"),
-            "pq");
+                   "Object.getPrototypeOf((async () => {})()).then = realThen;"
+                   "return out.join('') + ' ' + loaded + ' kept=' + kept + ' calls=' + calls;"),
+            "pq function kept=true calls=0");
+}
+
+TEST(Streams, GlobalsBecomeDataPropertiesAndStayReplaceable) {
+  EXPECT_EQ(EvalJs("const before = Object.getOwnPropertyDescriptor(globalThis, 'WritableStream');"
+                   "new WritableStream();"
+                   "const after = Object.getOwnPropertyDescriptor(globalThis, 'WritableStream');"
+                   "return [typeof before.get, after.value === WritableStream, after.writable,"
+                   "  after.enumerable, after.configurable].join(' ');"),
+            "function true true false true");
+  // Reassigning a global before first use sticks; the runtime's own streams still work.
+  EXPECT_EQ(EvalJs("globalThis.TransformStream = 'mine';"
+                   "const te = new TextEncoderStream();"
+                   "const w = te.writable.getWriter(); w.write('ok'); w.close();"
+                   "const out = []; for await (const c of te.readable) out.push(...c);"
+                   "return TransformStream + ' ' + String.fromCharCode(...out) + ' ' + "
+                   "(te.readable instanceof ReadableStream);"),
+            "mine ok true");
+}
+
+TEST(Streams, BufferedBodiesDoNotLoadStreams) {
+  // Streams cost every isolate that loads them ~140 KiB; a worker that only uses buffered bodies
+  // must not pay that (the globals stay unloaded accessors).
+  EXPECT_EQ(EvalJs("const r = new Request('http://x/', {method: 'POST', body: 'abc'});"
+                   "const text = await r.text();"
+                   "const res = new Response(new Uint8Array([1, 2]));"
+                   "const bytes = await res.clone().arrayBuffer();"
+                   "const json = await Response.json({a: 1}).json();"
+                   "const unloaded = typeof Object.getOwnPropertyDescriptor(globalThis, "
+                   "  'ReadableStream').get === 'function';"
+                   "const hasBody = new Response('x').body instanceof ReadableStream;"
+                   "return [text, bytes.byteLength, json.a, unloaded, hasBody].join(' ');"),
+            "abc 2 1 true true");
 }
 
 TEST(Streams, WrongArgumentsThrowTypeErrors) {
