@@ -4,6 +4,7 @@
 
 #include "bindings/builtin_sources.h"
 #include "bindings/native_registry.h"
+#include "bindings/platform_object.h"
 #include "bindings/v8_util.h"
 
 namespace edgerun::bindings {
@@ -70,6 +71,13 @@ bool InstallBuiltins(v8::Local<v8::Context> context,
     internal->Set(context, OneByteString(isolate, native.name), fn).Check();
   }
 
+  v8::Local<v8::Function> platform_object;
+  if (!NewPlatformObjectConstructor(context).ToLocal(&platform_object)) {
+    *error = "cannot create internal.PlatformObject";
+    return false;
+  }
+  internal->Set(context, OneByteString(isolate, "PlatformObject"), platform_object).Check();
+
   v8::Local<v8::Object> global = context->Global();
   for (size_t i = 0; i < kBuiltinSourceCount; ++i) {
     const BuiltinSource& builtin = kBuiltinSources[i];
@@ -107,6 +115,7 @@ const intptr_t* ExternalReferences() {
     for (const NativeFunction& native : AllNatives()) {
       out.push_back(reinterpret_cast<intptr_t>(native.callback));
     }
+    out.push_back(PlatformObjectCallbackAddress());
     for (size_t i = 0; i < kBuiltinSourceCount; ++i) {
       out.push_back(reinterpret_cast<intptr_t>(SourceResource(i)));
     }

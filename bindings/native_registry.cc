@@ -1,5 +1,6 @@
 #include "bindings/native_registry.h"
 
+#include "bindings/platform_object.h"
 #include "bindings/worker_context.h"
 
 namespace edgerun::bindings {
@@ -8,11 +9,17 @@ const std::vector<NativeFunction>& AllNatives() {
   static const std::vector<NativeFunction> natives = [] {
     std::vector<NativeFunction> out;
     AppendArrayBufferNatives(&out);
+    AppendAtobNatives(&out);
+    AppendBase64Natives(&out);
     AppendBodyNatives(&out);
     AppendCompressionNatives(&out);
     AppendConsoleNatives(&out);
     AppendEncodingNatives(&out);
+    AppendEsNatives(&out);
     AppendFetchNatives(&out);
+    AppendPerformanceNatives(&out);
+    AppendPlatformObjectNatives(&out);
+    AppendStructuredCloneNatives(&out);
     AppendTimerNatives(&out);
     AppendCryptoNatives(&out);
     AppendUrlNatives(&out);

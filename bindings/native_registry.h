@@ -22,11 +22,16 @@ const std::vector<NativeFunction>& AllNatives();
 
 // Per-group tables (one file each), concatenated by AllNatives().
 void AppendArrayBufferNatives(std::vector<NativeFunction>* out);
+void AppendAtobNatives(std::vector<NativeFunction>* out);
+void AppendBase64Natives(std::vector<NativeFunction>* out);
 void AppendBodyNatives(std::vector<NativeFunction>* out);
 void AppendCompressionNatives(std::vector<NativeFunction>* out);
 void AppendConsoleNatives(std::vector<NativeFunction>* out);
 void AppendEncodingNatives(std::vector<NativeFunction>* out);
+void AppendEsNatives(std::vector<NativeFunction>* out);
 void AppendFetchNatives(std::vector<NativeFunction>* out);
+void AppendPerformanceNatives(std::vector<NativeFunction>* out);
+void AppendStructuredCloneNatives(std::vector<NativeFunction>* out);
 void AppendTimerNatives(std::vector<NativeFunction>* out);
 void AppendCryptoNatives(std::vector<NativeFunction>* out);  // crypto_natives.cc
 void AppendUrlNatives(std::vector<NativeFunction>* out);

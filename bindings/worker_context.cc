@@ -23,6 +23,7 @@ v8::MaybeLocal<v8::Context> NewWorkerContext(v8::Isolate* isolate, WorkerContext
     }
     targets[i]->Reset(isolate, fn);
   }
+  RecordTimeOrigin(context);
   return scope.Escape(context);
 }
 

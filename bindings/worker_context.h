@@ -13,6 +13,13 @@ namespace edgerun::bindings {
 
 // Context embedder-data slot holding the Host* (read by natives through HostOf()).
 constexpr int kHostEmbedderSlot = 1;
+// Context embedder-data slots holding the time origin (performance.now/timeOrigin), as Numbers
+// of milliseconds: on the steady clock, and on the wall clock (since the Unix epoch).
+constexpr int kSteadyOriginSlot = 2;
+constexpr int kWallOriginSlot = 3;
+// Context embedder-data slot holding the object the next internal.PlatformObject construction
+// adopts (see platform_object.h); undefined otherwise.
+constexpr int kAdoptEmbedderSlot = 4;
 
 struct WorkerContextHandles {
   // dispatch(handler, receiver, method, url, headers, body, env, requestId)
@@ -51,6 +58,9 @@ struct WorkerContextHandles {
 // (a snapshot that does not match this build) returns an empty handle and sets *error.
 v8::MaybeLocal<v8::Context> NewWorkerContext(v8::Isolate* isolate, WorkerContextHandles* handles,
                                              std::string* error);
+
+// Sets the context's time origin to now (NewWorkerContext does this).
+void RecordTimeOrigin(v8::Local<v8::Context> context);
 
 // Makes `host` the target of the context's natives; `host` must outlive the context's use.
 void AttachHost(v8::Local<v8::Context> context, Host* host);

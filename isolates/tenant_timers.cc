@@ -27,6 +27,9 @@ void Tenant::StartTimer(uint32_t id, double delay_ms, bool repeat) {
   uv_timer_init(loop_, &timer->handle);
   timer->handle.data = timer;
   auto delay = static_cast<uint64_t>(std::ceil(delay_ms));
+  // libuv measures from the time cached at the start of this loop iteration; JS may have run
+  // for a while since, and HTML wants at least `delay` ms from the setTimeout() call.
+  uv_update_time(loop_);
   uv_timer_start(&timer->handle, OnTimer, delay, repeat ? std::max<uint64_t>(delay, 1) : 0);
   timers_[id] = timer;
   if (RequestContext* rc = requests_.Find(timer->owner)) rc->timers.push_back(id);

@@ -24,8 +24,9 @@ namespace fs = std::filesystem;
 using simdjson::dom::element;
 
 constexpr std::string_view kRootKeys[] = {"listen",   "threads", "access_log", "limits",
-                                          "isolates", "admin",   "workers"};
+                                          "isolates", "admin",   "workers",    "outbound"};
 constexpr std::string_view kAdminKeys[] = {"listen"};
+constexpr std::string_view kOutboundKeys[] = {"ca_file"};
 
 bool IsBlank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -229,6 +230,23 @@ ConfigResult ParseConfig(std::string_view json, const fs::path& file, const EnvL
   }
   if (auto isolates = object->Get("isolates")) {
     ReadIsolates(*isolates, object->PathOf("isolates"), diag, config.get());
+  }
+  if (auto outbound = object->Get("outbound")) {
+    if (auto fields =
+            ConfigObject::Read(*outbound, object->PathOf("outbound"), kOutboundKeys, diag)) {
+      if (auto ca = fields->Get("ca_file")) {
+        std::string path = fields->PathOf("ca_file");
+        if (auto text = ReadString(*ca, path, diag, "a path to a PEM file of CA certificates")) {
+          fs::path file = (config_dir / std::string(*text)).lexically_normal();
+          std::error_code ec;
+          if (!fs::is_regular_file(file, ec)) {
+            diag.Error(path, "no such file: " + file.string());
+          } else {
+            config->outbound_ca_file = file;
+          }
+        }
+      }
+    }
   }
   if (auto limits = object->Get("limits")) {
     ReadLimits(*limits, object->PathOf("limits"), diag, config.get());

@@ -31,17 +31,18 @@ struct Config {
   std::vector<ListenConfig> listen;
   unsigned threads = 0;  // 0: one per available core
   HttpLimits http;
-  size_t max_connections = 10'000;        // process-wide; past it new connections get 503
-  uint64_t shutdown_timeout_ms = 10'000;  // SIGTERM: how long in-flight requests may take
-  uint64_t cpu_ms = 50;                   // CPU time of a request's JS
-  size_t memory_mb = 128;                 // V8 heap per isolate (and ArrayBuffers again)
-  uint64_t wall_ms = 30'000;              // time to answer a request
-  uint64_t wait_until_ms = 30'000;        // time waitUntil() work may run after the answer
-  uint64_t subrequests = 50;              // fetch() calls per request
-  size_t spare_isolates = 2;              // per thread, warm and ready for a first request
-  size_t max_isolates = 1000;             // per thread; past it idle tenants are evicted (LRU)
-  size_t max_isolate_memory_mb = 4096;    // per thread, of all its tenants
-  std::filesystem::path code_cache_dir;   // compiled worker code kept here too ("": memory only)
+  size_t max_connections = 10'000;         // process-wide; past it new connections get 503
+  uint64_t shutdown_timeout_ms = 10'000;   // SIGTERM: how long in-flight requests may take
+  uint64_t cpu_ms = 50;                    // CPU time of a request's JS
+  size_t memory_mb = 128;                  // V8 heap per isolate (and ArrayBuffers again)
+  uint64_t wall_ms = 30'000;               // time to answer a request
+  uint64_t wait_until_ms = 30'000;         // time waitUntil() work may run after the answer
+  uint64_t subrequests = 50;               // fetch() calls per request
+  std::filesystem::path outbound_ca_file;  // fetch() https: trust these CAs (empty: the system's)
+  size_t spare_isolates = 2;               // per thread, warm and ready for a first request
+  size_t max_isolates = 1000;              // per thread; past it idle tenants are evicted (LRU)
+  size_t max_isolate_memory_mb = 4096;     // per thread, of all its tenants
+  std::filesystem::path code_cache_dir;    // compiled worker code kept here too ("": memory only)
   bool access_log = true;
   std::optional<ListenAddress> admin_listen;  // /metrics and /healthz; off when unset
   std::vector<WorkerConfig> workers;

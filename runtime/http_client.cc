@@ -1,6 +1,9 @@
 #include "runtime/http_client.h"
 
 #include <llhttp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include <cstring>
 
@@ -48,6 +51,32 @@ class HttpClient::Connection {
     timer_.data = this;
   }
 
+  ~Connection() {
+    if (ssl_ != nullptr) SSL_free(ssl_);  // frees its BIOs too
+  }
+
+  // https: wraps the connection in TLS (memory BIOs between OpenSSL and the socket), verifying
+  // the certificate chain against the context's trust store and the name against `host`.
+  bool StartTls(SSL_CTX* context, const std::string& host) {
+    ssl_ = SSL_new(context);
+    if (ssl_ == nullptr) return false;
+    rbio_ = BIO_new(BIO_s_mem());
+    wbio_ = BIO_new(BIO_s_mem());
+    SSL_set_bio(ssl_, rbio_, wbio_);
+    SSL_set_connect_state(ssl_);
+    SSL_set_verify(ssl_, SSL_VERIFY_PEER, nullptr);
+    const bool is_ip = host.find(':') != std::string::npos ||
+                       host.find_first_not_of("0123456789.") == std::string::npos;
+    if (is_ip) {
+      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_), host.c_str());
+    } else {
+      SSL_set_tlsext_host_name(ssl_, host.c_str());
+      SSL_set1_host(ssl_, host.c_str());
+    }
+    host_ = host;
+    return true;
+  }
+
   const std::string& key() const { return key_; }
   uint64_t exchange() const { return exchange_; }
   bool parked() const { return exchange_ == 0; }
@@ -73,6 +102,18 @@ class HttpClient::Connection {
     interim_ = head_ready_ = message_done_ = false;
     body_.reset();
     uv_timer_stop(&timer_);
+    StartTimer(client_->options_.response_timeout_ms, "no response within the response timeout");
+    StartReading();
+    if (ssl_ != nullptr) {
+      pending_plain_.append(head).append(body);
+      PumpTls();
+      return;
+    }
+    WriteRaw(std::move(head), std::move(body));
+  }
+
+  void WriteRaw(std::string head, std::string body) {
+    if (closing_) return;
     auto* write = new WriteReq{{}, std::move(head), std::move(body)};
     write->req.data = this;
     uv_buf_t bufs[2] = {uv_buf_init(write->head.data(), static_cast<unsigned>(write->head.size())),
@@ -81,10 +122,87 @@ class HttpClient::Connection {
                  write->body.empty() ? 1 : 2, OnWrite) != 0) {
       delete write;
       Failed("the request could not be written");
+    }
+  }
+
+  // Moves the handshake on, encrypts waiting plaintext, and sends what OpenSSL produced.
+  // False if TLS failed (the connection is failing).
+  bool PumpTls() {
+    if (!handshake_done_) {
+      const int r = SSL_do_handshake(ssl_);
+      if (r == 1) {
+        handshake_done_ = true;
+      } else {
+        const int e = SSL_get_error(ssl_, r);
+        if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+          FlushTls();
+          Failed(TlsError("the TLS handshake with " + host_ + " failed"));
+          return false;
+        }
+      }
+    }
+    if (handshake_done_ && !pending_plain_.empty()) {
+      // A memory BIO takes everything: one write.
+      if (SSL_write(ssl_, pending_plain_.data(), static_cast<int>(pending_plain_.size())) <= 0) {
+        Failed(TlsError("TLS write failed"));
+        return false;
+      }
+      pending_plain_.clear();
+    }
+    FlushTls();
+    return true;
+  }
+
+  void FlushTls() {
+    std::string out;
+    char buf[16 * 1024];
+    int n;
+    while ((n = BIO_read(wbio_, buf, sizeof buf)) > 0)
+      out.append(buf, static_cast<size_t>(n));
+    if (!out.empty()) WriteRaw(std::move(out), {});
+  }
+
+  std::string TlsError(const std::string& what) {
+    const long verify = SSL_get_verify_result(ssl_);
+    if (verify != X509_V_OK) {
+      return what + ": certificate verify failed (" + X509_verify_cert_error_string(verify) + ")";
+    }
+    const unsigned long e = ERR_get_error();
+    ERR_clear_error();
+    if (e == 0) return what;
+    char text[256];
+    ERR_error_string_n(e, text, sizeof text);
+    return what + ": " + text;
+  }
+
+  // Bytes from the socket: decrypted first on https.
+  void OnBytes(const char* data, size_t len) {
+    if (ssl_ == nullptr) {
+      HandleInput(data, len);
       return;
     }
-    StartTimer(client_->options_.response_timeout_ms, "no response within the response timeout");
-    StartReading();
+    BIO_write(rbio_, data, static_cast<int>(len));
+    std::weak_ptr<bool> alive = alive_;
+    if (!PumpTls()) return;
+    char plain[16 * 1024];
+    for (;;) {
+      const int n = SSL_read(ssl_, plain, sizeof plain);
+      if (n > 0) {
+        HandleInput(plain, static_cast<size_t>(n));
+        std::shared_ptr<bool> live = alive.lock();
+        if (!live || !*live) return;
+        continue;
+      }
+      const int e = SSL_get_error(ssl_, n);
+      if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) break;
+      if (e == SSL_ERROR_ZERO_RETURN) {  // close_notify: as EOF
+        OnEnd(UV_EOF);
+        return;
+      }
+      Failed(TlsError("TLS read failed"));
+      return;
+    }
+    FlushTls();  // a post-handshake message may want an answer
   }
 
   void Park() {
@@ -249,11 +367,10 @@ class HttpClient::Connection {
     if (body_) body_->Deliver();
     if (alive.expired() || !*alive.lock()) return;
     if (message_done_) {
-      if (body_) {
-        body_->End();
-        body_->Deliver();
-      }
-      if (alive.expired() || !*alive.lock()) return;
+      // Back to the pool first: the body's end reaches the worker, which may fetch again at
+      // once, and should find this connection idle.
+      std::shared_ptr<RequestBodyStream> body = std::move(body_);
+      body_.reset();
       const uint64_t id = exchange_;
       const bool reusable = llhttp_should_keep_alive(&parser_) && err == HPE_PAUSED &&
                             llhttp_get_error_pos(&parser_) == data + len;
@@ -264,6 +381,10 @@ class HttpClient::Connection {
         client->Destroy(this);
       }
       client->Finish(id);
+      if (body) {
+        body->End();
+        body->Deliver();
+      }
       return;
     }
     if (body_ && !body_->wants_more()) StopReading();
@@ -314,25 +435,27 @@ class HttpClient::Connection {
     auto* self = static_cast<Connection*>(stream->data);
     if (self->closing_) return;
     if (nread > 0) {
-      self->HandleInput(buf->base, static_cast<size_t>(nread));
+      self->OnBytes(buf->base, static_cast<size_t>(nread));
     } else if (nread < 0) {
-      if (self->parked()) {
-        self->client_->Destroy(self);
+      self->OnEnd(static_cast<int>(nread));
+    }
+  }
+
+  void OnEnd(int status) {
+    if (parked()) {
+      client_->Destroy(this);
+      return;
+    }
+    if (status == UV_EOF && body_ && !message_done_) {
+      // Close-delimited bodies end here.
+      const llhttp_errno_t err = llhttp_finish(&parser_);
+      if ((err == HPE_OK || err == HPE_PAUSED) && message_done_) {
+        HandleInput(nullptr, 0);
         return;
       }
-      if (nread == UV_EOF && self->body_ && !self->message_done_) {
-        // Close-delimited bodies end here.
-        const llhttp_errno_t err = llhttp_finish(&self->parser_);
-        if ((err == HPE_OK || err == HPE_PAUSED) && self->message_done_) {
-          self->HandleInput(nullptr, 0);
-          return;
-        }
-      }
-      self->Failed(nread == UV_EOF
-                       ? "the origin closed the connection before the response was complete"
-                       : std::string("reading the response failed: ") +
-                             uv_strerror(static_cast<int>(nread)));
     }
+    Failed(status == UV_EOF ? "the origin closed the connection before the response was complete"
+                            : std::string("reading the response failed: ") + uv_strerror(status));
   }
 
   static void OnTimer(uv_timer_t* timer) {
@@ -372,6 +495,12 @@ class HttpClient::Connection {
   std::string error_;
   std::shared_ptr<RequestBodyStream> body_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  SSL* ssl_ = nullptr;   // https only; owns rbio_/wbio_
+  BIO* rbio_ = nullptr;  // socket -> OpenSSL
+  BIO* wbio_ = nullptr;  // OpenSSL -> socket
+  bool handshake_done_ = false;
+  std::string pending_plain_;  // request bytes waiting for the handshake
+  std::string host_;
   char read_buffer_[64 * 1024];
 
   friend class HttpClient;
@@ -412,10 +541,6 @@ uint64_t HttpClient::Start(OutboundRequest request, Done done) {
   exchanges_[id] = std::move(owned);
   if (!SplitHttpUrl(exchange.request.url, &exchange.url)) {
     Fail(exchange, "only http: and https: URLs can be fetched: " + exchange.request.url);
-    return id;
-  }
-  if (exchange.url.tls) {
-    Fail(exchange, "https: is not supported by fetch() yet: " + exchange.request.url);
     return id;
   }
   exchange.key = OriginKey(exchange.url, exchange.request.allow_private);
@@ -514,11 +639,47 @@ void HttpClient::Resolve(Exchange& exchange) {
 }
 
 void HttpClient::Connect(Exchange& exchange, const sockaddr* address) {
+  SSL_CTX* tls = nullptr;
+  if (exchange.url.tls) {
+    std::string error;
+    tls = TlsContext(&error);
+    if (tls == nullptr) {
+      Fail(exchange, error);
+      return;
+    }
+  }
   auto* connection = new Connection(this, exchange.key);
   connections_.insert(connection);
   ++connections_opened_;
   exchange.connection = connection;
+  if (tls != nullptr && !connection->StartTls(tls, exchange.url.host)) {
+    Destroy(connection);
+    Fail(exchange, "TLS could not be set up");
+    return;
+  }
   connection->Connect(address, exchange.id);
+}
+
+SSL_CTX* HttpClient::TlsContext(std::string* error) {
+  if (tls_context_) return tls_context_.get();
+  std::unique_ptr<SSL_CTX, void (*)(SSL_CTX*)> context(SSL_CTX_new(TLS_client_method()),
+                                                       SSL_CTX_free);
+  if (!context) {
+    *error = "TLS is unavailable (SSL_CTX_new failed)";
+    return nullptr;
+  }
+  SSL_CTX_set_min_proto_version(context.get(), TLS1_2_VERSION);
+  const int ok = options_.ca_file.empty() ? SSL_CTX_set_default_verify_paths(context.get())
+                                          : SSL_CTX_load_verify_locations(
+                                                context.get(), options_.ca_file.c_str(), nullptr);
+  if (ok != 1) {
+    ERR_clear_error();
+    *error = options_.ca_file.empty() ? "the system's CA certificates could not be loaded"
+                                      : "the CA file " + options_.ca_file + " could not be loaded";
+    return nullptr;
+  }
+  tls_context_ = std::move(context);
+  return tls_context_.get();
 }
 
 void HttpClient::Connected(Connection* connection) {

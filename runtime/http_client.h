@@ -18,6 +18,8 @@
 
 #include "bindings/outbound_http.h"
 
+struct ssl_ctx_st;
+
 namespace edgerun::runtime {
 
 struct HttpClientOptions {
@@ -26,6 +28,7 @@ struct HttpClientOptions {
   uint64_t idle_timeout_ms = 30'000;      // a pooled connection unused this long is closed
   size_t max_idle_per_origin = 16;
   size_t body_high_water = 64 * 1024;  // unread response bytes before the socket stops being read
+  std::string ca_file;  // https: trust the CAs in this PEM file instead of the system's
 };
 
 class HttpClient final : public OutboundHttp {
@@ -65,6 +68,9 @@ class HttpClient final : public OutboundHttp {
   std::map<std::string, std::vector<Connection*>> idle_;  // origin key -> idle connections
   std::unordered_set<Connection*> connections_;  // open ones; each deletes itself once closed
   uv_timer_t* defer_timer_;                      // runs deferred callbacks on the next loop turn
+  // https: one TLS context per client (the trust store is loaded once), made on first use.
+  ssl_ctx_st* TlsContext(std::string* error);
+  std::unique_ptr<ssl_ctx_st, void (*)(ssl_ctx_st*)> tls_context_{nullptr, nullptr};
   std::deque<std::function<void()>> deferred_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -105,7 +105,9 @@ void ServerThread::Run() {
       0, 1000);
   uv_unref(reinterpret_cast<uv_handle_t*>(&stats_timer_));
 
-  http_client_ = std::make_unique<HttpClient>(&loop_, HttpClientOptions{});
+  HttpClientOptions client_options;
+  client_options.ca_file = config_->outbound_ca_file.string();
+  http_client_ = std::make_unique<HttpClient>(&loop_, client_options);
   pool_ = std::make_unique<isolates::IsolatePool>(&loop_, Logger::Get(), PoolOptionsOf(*config_));
   pool_->SetOutbound(http_client_.get());
 

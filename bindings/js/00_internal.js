@@ -64,5 +64,11 @@
       Object.defineProperty(ctor.prototype, name, desc);
     }
   };
+  // Web IDL interfaces without a parent are declared `class X extends internal.PlatformObject` so
+  // that their instances are platform objects to V8's serializer (bindings/platform_object.h);
+  // this puts Object.prototype back as the parent of X.prototype, as Web IDL specifies.
+  internal.platformClass = function (ctor) {
+    Object.setPrototypeOf(ctor.prototype, Object.prototype);
+  };
   internal.defineGlobal('self', global);
 });

@@ -32,9 +32,31 @@
     return value;
   }
 
+  // Fetch Standard: the headers a "no-cors" request may carry (its Headers have the
+  // "request-no-cors" guard, which silently drops anything else).
+  const kNoCorsNames = new Set(['accept', 'accept-language', 'content-language', 'content-type']);
+  const corsUnsafeByteRe = /[\x00-\x08\x0a-\x1f"():<>?@[\\\]{}\x7f]/;
+  const languageRe = /^[0-9A-Za-z *,\-.;=]*$/;
+  const kSafeContentTypes = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+  function isNoCorsSafelisted(name, value) {
+    if (!kNoCorsNames.has(name) || value.length > 128) return false;
+    switch (name) {
+      case 'accept':
+        return !corsUnsafeByteRe.test(value);
+      case 'accept-language':
+      case 'content-language':
+        return languageRe.test(value);
+      default: {  // content-type
+        if (corsUnsafeByteRe.test(value)) return false;
+        const essence = value.split(';')[0].replace(trimRe, '').toLowerCase();
+        return kSafeContentTypes.has(essence);
+      }
+    }
+  }
+
   class Headers {
     #map = new Map();      // lower-case name -> [values], insertion order of names
-    #guard = 'none';       // 'none' | 'immutable'
+    #guard = 'none';       // 'none' | 'immutable' | 'request-no-cors'
     #sorted = null;        // cached sort-and-combine result, dropped on every change
 
     constructor(init = undefined) {
@@ -42,7 +64,8 @@
       if (init === null || (typeof init !== 'object' && typeof init !== 'function')) {
         throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'.");
       }
-      if (#map in init) {
+      // Another Headers object, iterated the way Web IDL would (a replaced @@iterator counts).
+      if (#map in init && init[SymbolIterator] === headersEntries) {
         for (const [name, values] of init.#map) this.#map.set(name, [...values]);
         return;
       }
@@ -59,14 +82,25 @@
         }
         return;
       }
+      // record<ByteString, ByteString>: each key is converted before its value is read, and
+      // the whole record before anything is appended (Web IDL).
+      const record = [];
       for (const key of ReflectOwnKeys(init)) {
         const desc = Object.getOwnPropertyDescriptor(init, key);
         if (desc === undefined || !desc.enumerable) continue;
         if (typeof key === 'symbol') {
           throw new TypeError("Failed to construct 'Headers': Cannot convert a Symbol value to a string");
         }
-        this.#append(key, init[key], 'constructor');
+        if (nonByteRe.test(key)) {
+          throw new TypeError(`Failed to construct 'Headers': Invalid name (characters above U+00FF): ${key}`);
+        }
+        const value = `${init[key]}`;
+        if (nonByteRe.test(value)) {
+          throw new TypeError(`Failed to construct 'Headers': Invalid value (characters above U+00FF) for ${key}`);
+        }
+        ArrayPrototypePush(record, key, value);
       }
+      for (let i = 0; i < record.length; i += 2) this.#append(record[i], record[i + 1], 'constructor');
     }
 
     #checkMutable() {
@@ -78,6 +112,10 @@
       const v = normalizeValue(value, method);
       this.#checkMutable();
       const values = this.#map.get(key);
+      if (this.#guard === 'request-no-cors') {
+        const combined = values === undefined ? v : `${ArrayPrototypeJoin(values, ', ')}, ${v}`;
+        if (!isNoCorsSafelisted(key, combined)) return;
+      }
       if (values === undefined) this.#map.set(key, [v]);
       else ArrayPrototypePush(values, v);
       this.#sorted = null;
@@ -88,6 +126,7 @@
     delete(name) {
       const key = normalizeName(name, 'delete');
       this.#checkMutable();
+      if (this.#guard === 'request-no-cors' && !kNoCorsNames.has(key) && key !== 'range') return;
       if (this.#map.delete(key)) this.#sorted = null;
     }
 
@@ -107,6 +146,7 @@
       const key = normalizeName(name, 'set');
       const v = normalizeValue(value, 'set');
       this.#checkMutable();
+      if (this.#guard === 'request-no-cors' && !isNoCorsSafelisted(key, v)) return;
       this.#map.set(key, [v]);
       this.#sorted = null;
     }
@@ -188,7 +228,8 @@
       };
     }
   }
-  Headers.prototype[SymbolIterator] = Headers.prototype.entries;
+  const headersEntries = Headers.prototype.entries;
+  Headers.prototype[SymbolIterator] = headersEntries;
   internal.setToStringTag(Headers, 'Headers');
   internal.makeEnumerable(Headers, ['append', 'delete', 'get', 'getSetCookie', 'has', 'set', 'forEach', 'keys', 'values', 'entries']);
 

@@ -18,6 +18,11 @@
     }
     return value instanceof ReadableStreamClass;
   };
+  // Made on first use (see 39_blob.js): isBlob/isFormData are false until then.
+  const blobs = internal.blob;
+  const formDatas = internal.formData;
+  const formEncoding = internal.formEncoding;
+  const mimes = internal.mime;
   // The polyfill's [[disturbed]] slot: true once the stream was read from or cancelled.
   const isDisturbed = (stream) => stream._disturbed === true;
 
@@ -29,6 +34,19 @@
     if (ArrayBuffer.isView(init)) {
       const bytes = new Uint8Array(init.buffer, init.byteOffset, init.byteLength);
       return {source: bytes.slice(), type: null};
+    }
+    if (blobs.isBlob(init)) {
+      const type = blobs.typeOf(init);
+      return {source: blobs.bytesOf(init), type: type === '' ? null : type};
+    }
+    if (formDatas.isFormData(init)) {
+      const {bytes, type} = formEncoding.load().encodeMultipart(init);
+      return {source: bytes, type};
+    }
+    // URLSearchParams is looked up when used: it may come from a later builtin.
+    const URLSearchParams = internal.URLSearchParams ?? global.URLSearchParams;
+    if (typeof URLSearchParams === 'function' && init instanceof URLSearchParams) {
+      return {source: `${init}`, type: 'application/x-www-form-urlencoded;charset=UTF-8'};
     }
     if (isStream(init)) {
       if (init.locked || isDisturbed(init)) {
@@ -51,6 +69,12 @@
     stream() {
       const source = this.source;
       if (source === null || isStream(source)) return source;
+      if (this.used) {
+        // Read already (text() and friends): the body's stream is disturbed and locked.
+        this.source = new streams.ReadableStream();
+        this.source.getReader();
+        return this.source;
+      }
       const bytes = typeof source === 'string' ? encodeUtf8(source) : source;
       this.source = new streams.ReadableStream({
         type: 'bytes',
@@ -119,9 +143,10 @@
     return decodeUtf8(source);
   }
 
-  // Installs text/json/arrayBuffer/bytes/body/bodyUsed on a class; `stateOf(obj)` returns its
-  // BodyState or undefined when obj is not an instance (brand check).
-  function installBodyMixin(ctor, name, stateOf) {
+  // Installs text/json/arrayBuffer/bytes/blob/formData/body/bodyUsed on a class; `stateOf(obj)`
+  // returns its BodyState or undefined when obj is not an instance (brand check), `mimeOf(obj)`
+  // its Content-Type header value or null.
+  function installBodyMixin(ctor, name, stateOf, mimeOf) {
     const brand = (obj, method) => {
       const state = stateOf(obj);
       if (state === undefined) throw new TypeError(`Failed to execute '${method}' on '${name}': Illegal invocation`);
@@ -153,6 +178,24 @@
         });
       },
       bytes() { return consume(this, 'bytes', bytesOf); },
+      blob() {
+        return consume(this, 'blob', (source) => {
+          const M = mimes.load();
+          const mime = M.extract(mimeOf(this));
+          const type = mime === null ? '' : M.serialize(mime);
+          const bytes = bytesOf(source);
+          const make = (b) => blobs.load().fromBytes(b, type);
+          return bytes instanceof Uint8Array ? make(bytes) : bytes.then(make);
+        });
+      },
+      formData() {
+        return consume(this, 'formData', (source) => {
+          const contentType = mimeOf(this);
+          const bytes = bytesOf(source);
+          const parse = (b) => formEncoding.load().parseFormBody(b, contentType, source === null);
+          return bytes instanceof Uint8Array ? parse(bytes) : bytes.then(parse);
+        });
+      },
     };
     for (const key of Object.keys(methods)) {
       Object.defineProperty(ctor.prototype, key, {value: methods[key], writable: true, enumerable: true, configurable: true});

@@ -146,7 +146,9 @@
         r.#body = new BodyState(body);
         return r;
       };
-      installBodyMixin(Response, 'Response', (obj) => (obj !== null && typeof obj === 'object' && #status in obj) ? obj.#body : undefined);
+      installBodyMixin(Response, 'Response',
+                       (obj) => (obj !== null && typeof obj === 'object' && #status in obj) ? obj.#body : undefined,
+                       (obj) => obj.#headers === null ? obj.#contentType : H.get(obj.#headers, 'content-type'));
       // What the runtime sends: [status, statusText, [name, value, ...], string | Uint8Array | null]
       internal.responseParts = function (value) {
         if (value === null || typeof value !== 'object' || !(#status in value)) {

@@ -1,52 +1,52 @@
-// Service-worker script format: addEventListener("fetch", event => event.respondWith(...)).
+// Service-worker script format: addEventListener("fetch", event => event.respondWith(...)). The
+// listeners are ordinary listeners of the global EventTarget (14_event_target.js); a request is a
+// FetchEvent dispatched at the global object.
 (function (internal, global) {
   'use strict';
-  const {ArrayPrototypePush, ReflectApply, TypeError} = internal.primordials;
-  const fetchListeners = [];
+  const {TypeError} = internal.primordials;
+  const {Event, eventState} = internal;
+  const dispatchEvent = Function.prototype.call.bind(internal.EventTarget.prototype.dispatchEvent);
 
-  function callable(listener) {
-    return typeof listener === 'function' ||
-           (listener !== null && typeof listener === 'object' && typeof listener.handleEvent === 'function');
-  }
-
-  class FetchEvent {
+  class FetchEvent extends Event {
     #request;
     #ctx = null;
     #responded = false;
     #response = undefined;
-    #stop = false;
 
     constructor(type, init = undefined) {
-      if (`${type}` !== 'fetch') throw new TypeError("Failed to construct 'FetchEvent': type must be 'fetch'");
+      if (arguments.length < 2) {
+        throw new TypeError(`Failed to construct 'FetchEvent': 2 arguments required, but only ${arguments.length} present.`);
+      }
       if (init === null || typeof init !== 'object' || !(init.request instanceof Request)) {
         throw new TypeError("Failed to construct 'FetchEvent': init.request must be a Request");
       }
+      super(type, init);
       this.#request = init.request;
     }
-    get type() { return 'fetch'; }
-    get request() { return this.#request; }
+    static #check(self) {
+      if (self === null || typeof self !== 'object' || !(#request in self)) {
+        throw new TypeError("Illegal invocation: 'this' is not a FetchEvent");
+      }
+      return self;
+    }
+    get request() { return FetchEvent.#check(this).#request; }
     respondWith(response) {
+      FetchEvent.#check(this);
       if (this.#responded) throw new TypeError("Failed to execute 'respondWith' on 'FetchEvent': The event has already been responded to.");
       this.#responded = true;
       this.#response = response;
     }
     waitUntil(promise) {
-      if (this.#ctx !== null) this.#ctx.waitUntil(promise);
+      if (FetchEvent.#check(this).#ctx !== null) this.#ctx.waitUntil(promise);
     }
     passThroughOnException() {}
-    stopImmediatePropagation() { this.#stop = true; }
-    stopPropagation() {}
-    preventDefault() {}
 
     static {
       internal.dispatchFetchEvent = function (request, ctx) {
         const event = new FetchEvent('fetch', {request});
+        eventState(event).trusted = true;
         event.#ctx = ctx;
-        for (const listener of [...fetchListeners]) {
-          if (typeof listener === 'function') ReflectApply(listener, global, [event]);
-          else ReflectApply(listener.handleEvent, listener, [event]);
-          if (event.#stop) break;
-        }
+        dispatchEvent(global, event);
         if (!event.#responded) {
           throw new TypeError("No response: no 'fetch' event listener called event.respondWith().");
         }
@@ -54,17 +54,9 @@
       };
     }
   }
+  internal.makeEnumerable(FetchEvent, ['request', 'respondWith', 'waitUntil', 'passThroughOnException']);
   internal.setToStringTag(FetchEvent, 'FetchEvent');
 
-  internal.defineGlobal('addEventListener', function addEventListener(type, listener, options = undefined) {
-    if (!callable(listener)) return;
-    if (`${type}` === 'fetch' && !fetchListeners.includes(listener)) ArrayPrototypePush(fetchListeners, listener);
-  });
-  internal.defineGlobal('removeEventListener', function removeEventListener(type, listener) {
-    if (`${type}` !== 'fetch') return;
-    const i = fetchListeners.indexOf(listener);
-    if (i >= 0) fetchListeners.splice(i, 1);
-  });
   internal.defineGlobal('FetchEvent', FetchEvent);
-  internal.hasFetchListener = () => fetchListeners.length > 0;
+  internal.hasFetchListener = () => internal.listenerMap(global).get('fetch') !== undefined;
 });

@@ -6,7 +6,9 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -270,6 +272,134 @@ TEST(OutboundAddress, SplitHttpUrl) {
   EXPECT_EQ(u.port, "80");
   EXPECT_EQ(u.target, "/?q");
   EXPECT_FALSE(SplitHttpUrl("file:///etc/passwd", &u));
+}
+
+}  // namespace
+}  // namespace edgerun::runtime
+
+namespace edgerun::runtime {
+namespace {
+
+// https: against `openssl s_server -www` with a certificate from a throw-away CA made here.
+class HttpsClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (std::system("command -v openssl >/dev/null 2>&1") != 0) GTEST_SKIP() << "no openssl CLI";
+    char tmpl[] = "/tmp/edgerun_tls_XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    const std::string d = dir_;
+    const std::string script =
+        "cd " + d +
+        " && "
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key "
+        "-out ca.pem -days 1 -subj /CN=edgerun-test-ca && "
+        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout srv.key "
+        "-out srv.csr -subj /CN=localhost && "
+        "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1' > ext && "
+        "openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem "
+        "-days 1 -extfile ext && "
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout o.key "
+        "-out other-ca.pem -days 1 -subj /CN=someone-else";
+    ASSERT_EQ(std::system((script + " >/dev/null 2>&1").c_str()), 0);
+    // A free port: bind, read it, close (s_server binds it right after).
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    close(fd);
+    server_ = fork();
+    if (server_ == 0) {
+      const std::string accept = "127.0.0.1:" + std::to_string(port_);
+      const std::string cert = d + "/srv.pem", key = d + "/srv.key";
+      execlp("openssl", "openssl", "s_server", "-accept", accept.c_str(), "-cert", cert.c_str(),
+             "-key", key.c_str(), "-www", "-quiet", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    for (int i = 0; i < 100; ++i) {  // until it accepts
+      int probe = socket(AF_INET, SOCK_STREAM, 0);
+      addr.sin_port = htons(port_);
+      const bool up = connect(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+      close(probe);
+      if (up) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  void TearDown() override {
+    if (server_ > 0) {
+      kill(server_, SIGTERM);
+      waitpid(server_, nullptr, 0);
+    }
+    if (!dir_.empty()) std::system(("rm -rf " + dir_).c_str());
+  }
+  // Fetches `url` with a client trusting `ca`; returns the error or the body.
+  std::string Get(const std::string& url, const std::string& ca) {
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    std::string out = "<none>";
+    {
+      HttpClientOptions options;
+      options.ca_file = ca;
+      HttpClient client(&loop, options);
+      bool finished = false;
+      std::shared_ptr<BodyStream> body;
+      std::function<void()> read_more;
+      OutboundRequest request;
+      request.method = "GET";
+      request.url = url;
+      request.allow_private = true;
+      client.Start(std::move(request), [&](OutboundResult result) {
+        if (!result.error.empty()) {
+          out = "error: " + result.error;
+          finished = true;
+          return;
+        }
+        out = std::to_string(result.status) + " ";
+        body = result.body;
+        read_more = [&] {
+          body->Read([&](BodyChunk chunk) {
+            if (chunk.kind == BodyChunk::Kind::kData) {
+              out += chunk.data;
+              read_more();
+            } else {
+              finished = true;
+            }
+          });
+        };
+        read_more();
+      });
+      for (int i = 0; i < 1000 && !finished; ++i)
+        uv_run(&loop, UV_RUN_ONCE);
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    return out;
+  }
+
+  std::string dir_;
+  uint16_t port_ = 0;
+  pid_t server_ = -1;
+};
+
+TEST_F(HttpsClientTest, VerifiesTheChainAndTheName) {
+  const std::string ca = dir_ + "/ca.pem";
+  std::string ok = Get("https://localhost:" + std::to_string(port_) + "/", ca);
+  EXPECT_EQ(ok.substr(0, 4), "200 ") << ok;
+  EXPECT_NE(ok.find("s_server"), std::string::npos) << ok;  // the -www status page
+  std::string by_ip = Get("https://127.0.0.1:" + std::to_string(port_) + "/", ca);
+  EXPECT_EQ(by_ip.substr(0, 4), "200 ") << by_ip;
+}
+
+TEST_F(HttpsClientTest, AnUntrustedCertificateIsRefused) {
+  std::string refused =
+      Get("https://localhost:" + std::to_string(port_) + "/", dir_ + "/other-ca.pem");
+  EXPECT_NE(refused.find("error: the TLS handshake with localhost failed: certificate verify "
+                         "failed"),
+            std::string::npos)
+      << refused;
 }
 
 }  // namespace

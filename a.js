@@ -1,1 +1,0 @@
-let n=0; export default { fetch() { n++; return new Response("v5 "+n); } };

@@ -1,0 +1,249 @@
+// Outbound fetch() from workers against a local origin started by the test: proxying with the
+// body streamed through, redirects in all three modes, the SSRF guard, the subrequest limit,
+// abort and timeouts, and pooled connections.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "tests/integration/edgerun_process.h"
+#include "tests/integration/http_client.h"
+
+namespace edgerun::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A plain HTTP/1.1 origin on loopback, one thread per connection, keep-alive.
+class Origin {
+ public:
+  Origin() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    listen(fd_, 64);
+    thread_ = std::thread([this] {
+      for (;;) {
+        int c = accept(fd_, nullptr, nullptr);
+        if (c < 0) return;
+        ++accepted;
+        std::thread([c] { Serve(c); }).detach();
+      }
+    });
+  }
+  ~Origin() {
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    thread_.join();
+  }
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::atomic<int> accepted{0};
+
+ private:
+  static std::string Answer(const std::string& request) {
+    const size_t sp = request.find(' ');
+    const std::string target = request.substr(sp + 1, request.find(' ', sp + 1) - sp - 1);
+    const std::string method = request.substr(0, sp);
+    auto ok = [](const std::string& body, const std::string& extra = "") {
+      return "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n" + extra +
+             "content-length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    };
+    if (target == "/hello") return ok("hello from the origin");
+    if (target == "/big") return ok(std::string(1 << 20, 'z'));
+    if (target == "/echo") {
+      std::string body = request.substr(request.find("\r\n\r\n") + 4);
+      return ok(method + " " + body);
+    }
+    if (target == "/redirect")
+      return "HTTP/1.1 302 Found\r\nlocation: /hello\r\ncontent-length: 0\r\n\r\n";
+    if (target == "/see-other") {
+      return "HTTP/1.1 303 See Other\r\nlocation: /echo\r\ncontent-length: 0\r\n\r\n";
+    }
+    if (target == "/loop")
+      return "HTTP/1.1 302 Found\r\nlocation: /loop\r\ncontent-length: 0\r\n\r\n";
+    if (target == "/slow") return "";
+    return "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n";
+  }
+  static void Serve(int c) {
+    std::string in;
+    char buf[65536];
+    for (;;) {
+      size_t end = in.find("\r\n\r\n");
+      if (end != std::string::npos) {
+        size_t length = 0;
+        std::string head = in.substr(0, end);
+        for (char& ch : head)
+          ch = static_cast<char>(std::tolower(ch));
+        if (size_t p = head.find("content-length: "); p != std::string::npos) {
+          length = std::stoul(head.substr(p + 16));
+        }
+        if (in.size() >= end + 4 + length) {
+          std::string out = Answer(in.substr(0, end + 4 + length));
+          in.erase(0, end + 4 + length);
+          if (out.empty()) {  // /slow: hold the connection until the client gives up
+            while (recv(c, buf, sizeof buf, 0) > 0) {
+            }
+            break;
+          }
+          send(c, out.data(), out.size(), MSG_NOSIGNAL);
+          continue;
+        }
+      }
+      ssize_t n = recv(c, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      in.append(buf, static_cast<size_t>(n));
+    }
+    close(c);
+  }
+  int fd_;
+  uint16_t port_;
+  std::thread thread_;
+};
+
+constexpr const char* kWorker = R"JS(
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    const to = env.ORIGIN + url.searchParams.get('path');
+    try {
+      switch (url.pathname) {
+        case '/proxy':
+          return fetch(to, { method: request.method, body: request.body, headers: request.headers });
+        case '/follow': {
+          const r = await fetch(to);
+          return new Response(`${r.status} ${r.redirected} ${new URL(r.url).pathname} ${await r.text()}`);
+        }
+        case '/manual': {
+          const r = await fetch(to, { redirect: 'manual' });
+          return new Response(`${r.status} ${r.headers.get('location')}`);
+        }
+        case '/error-mode':
+          await fetch(to, { redirect: 'error' });
+          return new Response('not reached');
+        case '/post-303': {
+          const r = await fetch(to, { method: 'POST', body: 'data' });
+          return new Response(await r.text());
+        }
+        case '/timeout':
+          await fetch(to, { signal: AbortSignal.timeout(100) });
+          return new Response('not reached');
+        case '/many': {
+          const n = Number(url.searchParams.get('n'));
+          for (let i = 0; i < n; i++) await (await fetch(env.ORIGIN + '/hello')).text();
+          return new Response(`${n} done`);
+        }
+      }
+    } catch (e) {
+      return new Response(`${e.name}: ${e.message}`, { status: 502 });
+    }
+    return new Response('?', { status: 404 });
+  },
+};
+)JS";
+
+class FetchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_.Write("worker.js", kWorker);
+    const std::string config = R"({
+      "threads": 1,
+      "limits": {"subrequests": 30},
+      "workers": [
+        {"name": "open", "main": "worker.js", "routes": ["open.test/*"],
+         "outbound": {"allow_private": true}, "vars": {"ORIGIN": ")" +
+                               origin_.base() + R"("}},
+        {"name": "guarded", "main": "worker.js", "routes": ["*/*"],
+         "vars": {"ORIGIN": ")" +
+                               origin_.base() + R"("}}
+      ]
+    })";
+    server_ = EdgerunProcess::Start(dir_.Write("edgerun.json", config));
+    ASSERT_TRUE(server_->started()) << server_->log();
+  }
+  std::optional<HttpResult> Get(const std::string& path, const std::string& host = "open.test") {
+    return Fetch(server_->port(), "GET", path, "", {{"host", host}});
+  }
+
+  Origin origin_;
+  TempDir dir_;
+  std::unique_ptr<EdgerunProcess> server_;
+};
+
+TEST_F(FetchTest, ProxiesRequestAndResponseBodies) {
+  auto hello = Get("/proxy?path=/hello");
+  ASSERT_TRUE(hello);
+  EXPECT_EQ(hello->status, 200) << hello->body;
+  EXPECT_EQ(hello->body, "hello from the origin");
+  EXPECT_EQ(hello->header("content-type"), "text/plain");
+  auto big = Get("/proxy?path=/big");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->body.size(), 1u << 20);
+  auto echo =
+      Fetch(server_->port(), "POST", "/proxy?path=/echo", "sent upstream", {{"host", "open.test"}});
+  ASSERT_TRUE(echo);
+  EXPECT_EQ(echo->body, "POST sent upstream");
+}
+
+TEST_F(FetchTest, RedirectModes) {
+  auto follow = Get("/follow?path=/redirect");
+  ASSERT_TRUE(follow);
+  EXPECT_EQ(follow->body, "200 true /hello hello from the origin");
+  auto manual = Get("/manual?path=/redirect");
+  ASSERT_TRUE(manual);
+  EXPECT_EQ(manual->body, "302 /hello");
+  auto error = Get("/error-mode?path=/redirect");
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->status, 502);
+  EXPECT_NE(error->body.find("TypeError: fetch failed:"), std::string::npos) << error->body;
+  auto loop = Get("/follow?path=/loop");
+  ASSERT_TRUE(loop);
+  EXPECT_NE(loop->body.find("more than 20 redirects"), std::string::npos) << loop->body;
+  auto see_other = Get("/post-303?path=/see-other");
+  ASSERT_TRUE(see_other);
+  EXPECT_EQ(see_other->body, "GET ") << "303 turns the POST into a GET without a body";
+}
+
+TEST_F(FetchTest, PrivateAddressesNeedTheOutboundRule) {
+  auto refused = Get("/follow?path=/hello", "other.test");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 502);
+  EXPECT_NE(refused->body.find("TypeError: fetch failed: fetch to 127.0.0.1 refused"),
+            std::string::npos)
+      << refused->body;
+  EXPECT_NE(refused->body.find("\"allow_private\": true"), std::string::npos);
+  EXPECT_TRUE(server_->WaitForLog("[guarded] fetch() failed: fetch to 127.0.0.1 refused", 5s));
+}
+
+TEST_F(FetchTest, SubrequestLimitAndPooling) {
+  auto within = Get("/many?n=30");
+  ASSERT_TRUE(within);
+  EXPECT_EQ(within->body, "30 done");
+  EXPECT_EQ(origin_.accepted, 1) << "sequential fetches share one pooled connection";
+  auto over = Get("/many?n=31");
+  ASSERT_TRUE(over);
+  EXPECT_NE(over->body.find("more than 30 fetch() calls (limits.subrequests)"), std::string::npos)
+      << over->body;
+}
+
+TEST_F(FetchTest, AbortSignalTimeoutCancelsARequest) {
+  auto start = std::chrono::steady_clock::now();
+  auto r = Get("/timeout?path=/slow");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 502);
+  EXPECT_NE(r->body.find("TimeoutError"), std::string::npos) << r->body;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+}  // namespace
+}  // namespace edgerun::testing
