@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string_view>
 
 #include "bindings/http_types.h"
@@ -24,6 +25,15 @@ class Host {
   // ctx.waitUntil() bookkeeping for the request with id `request_id` (the id the embedder passed
   // to dispatch): +1 when a promise is registered, -1 when it settles.
   virtual void WaitUntilDelta(uint64_t request_id, int delta) = 0;
+  // Runs `work` on the libuv thread pool (it must not touch V8), then `done` back on the loop,
+  // inside a JS entry charged to the request that was running at the call (microtasks run after
+  // it); `done` finds the isolate and the worker's context entered. If the worker stops first,
+  // `done` is dropped uncalled. For heavy crypto (RSA key generation, long PBKDF2). Hosts without
+  // a thread pool (the WPT runner) keep this default: both run at once, inside the caller's call.
+  virtual void RunOffThread(std::function<void()> work, std::function<void()> done) {
+    work();
+    done();
+  }
 
   // Request bodies that are still arriving (ids chosen by the host, passed to dispatch in place
   // of the bytes): JS asks for the next chunk with ReadBody(id) and gets it through the

@@ -21,6 +21,7 @@ const std::vector<NativeFunction>& AllNatives() {
     AppendPlatformObjectNatives(&out);
     AppendStructuredCloneNatives(&out);
     AppendTimerNatives(&out);
+    AppendCryptoNatives(&out);
     AppendUrlNatives(&out);
     return out;
   }();

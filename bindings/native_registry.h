@@ -33,6 +33,7 @@ void AppendFetchNatives(std::vector<NativeFunction>* out);
 void AppendPerformanceNatives(std::vector<NativeFunction>* out);
 void AppendStructuredCloneNatives(std::vector<NativeFunction>* out);
 void AppendTimerNatives(std::vector<NativeFunction>* out);
+void AppendCryptoNatives(std::vector<NativeFunction>* out);  // crypto_natives.cc
 void AppendUrlNatives(std::vector<NativeFunction>* out);
 
 // The Host of the context a native was called in (set when the context was created).

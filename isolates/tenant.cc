@@ -62,6 +62,7 @@ Tenant::~Tenant() {
       respond(TextResponse(503, "The worker was stopped before it responded.\n"));
     }
   }
+  OrphanOffThreadWork();
   if (isolate_ == nullptr) return;
   {
     v8::Isolate::Scope isolate_scope(isolate_);

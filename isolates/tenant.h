@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "bindings/host.h"
@@ -98,6 +99,7 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   void StartTimer(uint32_t id, double delay_ms, bool repeat) override;
   void StopTimer(uint32_t id) override;
   void WaitUntilDelta(uint64_t request_id, int delta) override;
+  void RunOffThread(std::function<void()> work, std::function<void()> done) override;
   void ReadBody(uint32_t id) override;
   void CancelBody(uint32_t id) override;
   void BodyChunkOut(uint32_t id, BodyChunk chunk) override;
@@ -108,6 +110,7 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   class ResponseBody;
   class Guard;
   struct Timer;
+  struct OffThreadWork;
   struct Unhandled {
     v8::Global<v8::Promise> promise;
     v8::Global<v8::Value> reason;
@@ -172,6 +175,10 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   static size_t OnNearHeapLimit(void* data, size_t current, size_t initial);
   static void OnTimer(uv_timer_t* handle);
 
+  // tenant_off_thread.cc
+  static void OnOffThreadDone(uv_work_t* req, int status);
+  void OrphanOffThreadWork();
+
   const WorkerSpec spec_;  // a copy: a config reload can't pull it from under the tenant
   uv_loop_t* loop_;
   LogSink& log_;
@@ -197,6 +204,7 @@ class Tenant final : public bindings::Host, public IsolateWaker {
 
   std::vector<Unhandled> unhandled_;
   std::unordered_map<uint32_t, Timer*> timers_;
+  std::unordered_set<OffThreadWork*> off_thread_;  // queued on the thread pool, not done yet
   struct IncomingBody {
     std::shared_ptr<BodyStream> stream;
     uint64_t request;
