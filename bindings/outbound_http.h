@@ -27,7 +27,8 @@ struct OutboundResult {
   int status = 0;
   std::string status_text;
   HeaderList headers;
-  std::shared_ptr<BodyStream> body;
+  std::shared_ptr<BodyStream> body;  // null when the body came whole with the head:
+  std::string body_bytes;            // then it is here (the common small response: no stream)
 };
 
 class OutboundHttp {

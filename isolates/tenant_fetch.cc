@@ -1,6 +1,7 @@
 // fetch() from a worker: requests go out through the pool's OutboundHttp; answers come back into
 // the worker's JS for the request that made them (its CPU budget, its lifetime: a request that
 // ends cancels its fetches), with the response body as a stream read from the connection.
+#include "bindings/http_conversion.h"
 #include "bindings/v8_util.h"
 #include "isolates/tenant.h"
 
@@ -59,6 +60,7 @@ void Tenant::FetchDone(uint32_t id, OutboundResult result) {
   uint32_t body_id = 0;
   if (result.error.empty() && result.body)
     body_id = AdoptRequestBody(std::move(result.body), request);
+  const bool whole = result.error.empty() && !result.body;
   RunJs(request, [&](v8::Local<v8::Context> context) {
     v8::Local<v8::Function> done = worker_isolate_->handles().fetch_done.Get(isolate_);
     v8::Local<v8::Value> ignored;  // an exception there is logged by RunJs
@@ -74,11 +76,16 @@ void Tenant::FetchDone(uint32_t id, OutboundResult result) {
       flat.push_back(bindings::OneByteString(isolate_, field.name));
       flat.push_back(bindings::OneByteString(isolate_, field.value));
     }
+    v8::Local<v8::Value> body = v8::Integer::NewFromUnsigned(isolate_, body_id);
+    if (whole && !result.body_bytes.empty()) {
+      // The body came whole: a Uint8Array, counted against the worker's memory like any other.
+      BodyChunk chunk{BodyChunk::Kind::kData, std::move(result.body_bytes)};
+      if (!bindings::BodyChunkToJs(isolate_, chunk).ToLocal(&body)) return;  // RangeError thrown
+    }
     v8::Local<v8::Value> args[] = {v8::Integer::NewFromUnsigned(isolate_, id),
                                    v8::Integer::New(isolate_, result.status),
                                    bindings::OneByteString(isolate_, result.status_text),
-                                   v8::Array::New(isolate_, flat.data(), flat.size()),
-                                   v8::Integer::NewFromUnsigned(isolate_, body_id)};
+                                   v8::Array::New(isolate_, flat.data(), flat.size()), body};
     if (!done->Call(context, v8::Undefined(isolate_), 5, args).ToLocal(&ignored)) return;
   });
 }

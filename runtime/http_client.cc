@@ -358,6 +358,10 @@ class HttpClient::Connection {
       return;
     }
     std::weak_ptr<bool> alive = alive_;
+    if (head_ready_ && message_done_) {
+      CompleteWhole(err == HPE_PAUSED && llhttp_get_error_pos(&parser_) == data + len);
+      return;
+    }
     if (head_ready_) {
       head_ready_ = false;
       uv_timer_stop(&timer_);
@@ -391,6 +395,31 @@ class HttpClient::Connection {
   }
 
   bool Alive() const { return *alive_; }
+
+  // The whole response arrived before anything was handed out: give it as bytes (no stream to
+  // pump), with the connection back in the pool first so a fetch made at once reuses it.
+  void CompleteWhole(bool clean_end) {
+    head_ready_ = false;
+    uv_timer_stop(&timer_);
+    OutboundResult result;
+    result.status = parser_.status_code;
+    result.status_text = std::move(status_text_);
+    result.headers = std::move(headers_);
+    if (body_) result.body_bytes = body_->TakeBuffered();
+    body_.reset();
+    const uint64_t id = exchange_;
+    HttpClient* client = client_;
+    if (llhttp_should_keep_alive(&parser_) && clean_end) {
+      client->Park(this);
+    } else {
+      client->Destroy(this);
+    }
+    auto it = client->exchanges_.find(id);
+    if (it == client->exchanges_.end()) return;
+    Done done = std::move(it->second->done);
+    client->Finish(id);
+    if (done) done(std::move(result));
+  }
 
   void DeliverHead() {
     auto it = client_->exchanges_.find(exchange_);

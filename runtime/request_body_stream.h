@@ -25,6 +25,12 @@ class RequestBodyStream final : public BodyStream {
   void Fail(std::string why);
   // Hands buffered bytes (or the end, or the failure) to a reader waiting in Read().
   void Deliver();
+  // Everything buffered, taken out (for a body that arrived whole before anyone read it).
+  std::string TakeBuffered() {
+    std::string out = std::move(buffered_);
+    buffered_.clear();
+    return out;
+  }
 
   bool wants_more() const { return cancelled_ || buffered_.size() < high_water_; }
   bool finished() const { return state_ != State::kOpen; }

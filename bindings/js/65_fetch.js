@@ -65,13 +65,15 @@
     let redirected = false;
     for (let hop = 0; ; hop++) {
       const answer = await send(method, url, flat, body, signal);
-      const bodyStream = answer.bodyId === 0 ? null : internal.newHostBodyStream(answer.bodyId);
+      // bodyId: a number (the body streams from the connection; 0: none) or the whole body.
+      const bodyStream = typeof answer.bodyId !== 'number' ? answer.bodyId
+                         : answer.bodyId === 0 ? null : internal.newHostBodyStream(answer.bodyId);
       const location = kRedirectStatus.has(answer.status) ? headerOf(answer.flat, 'location') : null;
       if (location === null || request.redirect === 'manual') {
         return internal.newFetchedResponse(answer.status, answer.statusText, answer.flat,
                                            bodyStream, url, redirected);
       }
-      if (bodyStream !== null) bodyStream.cancel();
+      if (bodyStream !== null && typeof answer.bodyId === 'number') bodyStream.cancel();
       if (request.redirect === 'error') {
         throw new TypeError(`fetch failed: ${url} redirected (${answer.status}) and the request's redirect mode is 'error'`);
       }
