@@ -25,8 +25,8 @@ int Fail(const std::string& message) {
 // bodies) so that V8 compiles those builtins now and the snapshot carries their bytecode: every
 // worker's first request would otherwise compile them again, in its own isolate. Only natives
 // that need no Host may run here (no console, timers or waitUntil).
-bool WarmUp(v8::Isolate* isolate, v8::Local<v8::Context> context,
-            v8::Local<v8::Function> dispatch, std::string* error) {
+bool WarmUp(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Function> dispatch,
+            std::string* error) {
   v8::Context::Scope context_scope(context);
   v8::TryCatch try_catch(isolate);
   const char* handlers =
@@ -50,11 +50,10 @@ bool WarmUp(v8::Isolate* isolate, v8::Local<v8::Context> context,
   v8::Local<v8::Array> fns = list.As<v8::Array>();
   for (uint32_t round = 0; round < 3; ++round) {
     for (uint32_t i = 0; i < fns->Length(); ++i) {
-      v8::Local<v8::Value> headers[] = {
-          v8::String::NewFromUtf8Literal(isolate, "Host"),
-          v8::String::NewFromUtf8Literal(isolate, "warm.up"),
-          v8::String::NewFromUtf8Literal(isolate, "Accept"),
-          v8::String::NewFromUtf8Literal(isolate, "*/*")};
+      v8::Local<v8::Value> headers[] = {v8::String::NewFromUtf8Literal(isolate, "Host"),
+                                        v8::String::NewFromUtf8Literal(isolate, "warm.up"),
+                                        v8::String::NewFromUtf8Literal(isolate, "Accept"),
+                                        v8::String::NewFromUtf8Literal(isolate, "*/*")};
       const char json[] = "{\"a\":[1,2,3]}";
       std::unique_ptr<v8::BackingStore> store =
           v8::ArrayBuffer::NewBackingStore(isolate, sizeof json - 1);
