@@ -12,104 +12,37 @@
 
 #include "tests/integration/edgerun_process.h"
 #include "tests/integration/http_client.h"
+#include "tests/support/loopback_origin.h"
 
 namespace edgerun::testing {
 namespace {
 
 using namespace std::chrono_literals;
 
-// A plain HTTP/1.1 origin on loopback, one thread per connection, keep-alive.
-class Origin {
- public:
-  Origin() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    listen(fd_, 64);
-    thread_ = std::thread([this] {
-      for (;;) {
-        int c = accept(fd_, nullptr, nullptr);
-        if (c < 0) return;
-        ++accepted;
-        std::thread([c] { Serve(c); }).detach();
-      }
-    });
+std::string Answer(const std::string& request) {
+  const size_t sp = request.find(' ');
+  const std::string target = request.substr(sp + 1, request.find(' ', sp + 1) - sp - 1);
+  const std::string method = request.substr(0, sp);
+  auto ok = [](const std::string& body, const std::string& extra = "") {
+    return "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n" + extra +
+           "content-length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  };
+  if (target == "/hello") return ok("hello from the origin");
+  if (target == "/big") return ok(std::string(1 << 20, 'z'));
+  if (target == "/echo") {
+    std::string body = request.substr(request.find("\r\n\r\n") + 4);
+    return ok(method + " " + body);
   }
-  ~Origin() {
-    shutdown(fd_, SHUT_RDWR);
-    close(fd_);
-    thread_.join();
+  if (target == "/redirect")
+    return "HTTP/1.1 302 Found\r\nlocation: /hello\r\ncontent-length: 0\r\n\r\n";
+  if (target == "/see-other") {
+    return "HTTP/1.1 303 See Other\r\nlocation: /echo\r\ncontent-length: 0\r\n\r\n";
   }
-  std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  std::atomic<int> accepted{0};
-
- private:
-  static std::string Answer(const std::string& request) {
-    const size_t sp = request.find(' ');
-    const std::string target = request.substr(sp + 1, request.find(' ', sp + 1) - sp - 1);
-    const std::string method = request.substr(0, sp);
-    auto ok = [](const std::string& body, const std::string& extra = "") {
-      return "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n" + extra +
-             "content-length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-    };
-    if (target == "/hello") return ok("hello from the origin");
-    if (target == "/big") return ok(std::string(1 << 20, 'z'));
-    if (target == "/echo") {
-      std::string body = request.substr(request.find("\r\n\r\n") + 4);
-      return ok(method + " " + body);
-    }
-    if (target == "/redirect")
-      return "HTTP/1.1 302 Found\r\nlocation: /hello\r\ncontent-length: 0\r\n\r\n";
-    if (target == "/see-other") {
-      return "HTTP/1.1 303 See Other\r\nlocation: /echo\r\ncontent-length: 0\r\n\r\n";
-    }
-    if (target == "/loop")
-      return "HTTP/1.1 302 Found\r\nlocation: /loop\r\ncontent-length: 0\r\n\r\n";
-    if (target == "/slow") return "";
-    return "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n";
-  }
-  static void Serve(int c) {
-    std::string in;
-    char buf[65536];
-    for (;;) {
-      size_t end = in.find("\r\n\r\n");
-      if (end != std::string::npos) {
-        size_t length = 0;
-        std::string head = in.substr(0, end);
-        for (char& ch : head)
-          ch = static_cast<char>(std::tolower(ch));
-        if (size_t p = head.find("content-length: "); p != std::string::npos) {
-          length = std::stoul(head.substr(p + 16));
-        }
-        if (in.size() >= end + 4 + length) {
-          std::string out = Answer(in.substr(0, end + 4 + length));
-          in.erase(0, end + 4 + length);
-          if (out.empty()) {  // /slow: hold the connection until the client gives up
-            while (recv(c, buf, sizeof buf, 0) > 0) {
-            }
-            break;
-          }
-          send(c, out.data(), out.size(), MSG_NOSIGNAL);
-          continue;
-        }
-      }
-      ssize_t n = recv(c, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      in.append(buf, static_cast<size_t>(n));
-    }
-    close(c);
-  }
-  int fd_;
-  uint16_t port_;
-  std::thread thread_;
-};
+  if (target == "/loop")
+    return "HTTP/1.1 302 Found\r\nlocation: /loop\r\ncontent-length: 0\r\n\r\n";
+  if (target == "/slow") return "";
+  return "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n";
+}
 
 constexpr const char* kWorker = R"JS(
 export default {
@@ -175,7 +108,7 @@ class FetchTest : public ::testing::Test {
     return Fetch(server_->port(), "GET", path, "", {{"host", host}});
   }
 
-  Origin origin_;
+  LoopbackOrigin origin_{Answer};
   TempDir dir_;
   std::unique_ptr<EdgerunProcess> server_;
 };
@@ -229,7 +162,7 @@ TEST_F(FetchTest, SubrequestLimitAndPooling) {
   auto within = Get("/many?n=30");
   ASSERT_TRUE(within);
   EXPECT_EQ(within->body, "30 done");
-  EXPECT_EQ(origin_.accepted, 1) << "sequential fetches share one pooled connection";
+  EXPECT_EQ(origin_.accepted(), 1) << "sequential fetches share one pooled connection";
   auto over = Get("/many?n=31");
   ASSERT_TRUE(over);
   EXPECT_NE(over->body.find("more than 30 fetch() calls (limits.subrequests)"), std::string::npos)

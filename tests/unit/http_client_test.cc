@@ -17,97 +17,26 @@
 #include <thread>
 
 #include "runtime/outbound_address.h"
+#include "tests/support/loopback_origin.h"
 
 namespace edgerun::runtime {
 namespace {
 
-// Answers each request on a connection with what `respond` returns for its target; keeps the
-// connection open unless the response says "connection: close".
-class Origin {
- public:
-  Origin() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    listen(fd_, 16);
-    thread_ = std::thread([this] { Serve(); });
+std::string Respond(const std::string& request) {
+  const std::string target = testing::LoopbackOrigin::Target(request);
+  if (target == "/sized") return "HTTP/1.1 200 OK\r\ncontent-length: 5\r\nx-a: 1\r\n\r\nhello";
+  if (target == "/chunked") {
+    return "HTTP/1.1 201 Created\r\ntransfer-encoding: "
+           "chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
   }
-  ~Origin() {
-    stop_ = true;
-    shutdown(fd_, SHUT_RDWR);
-    close(fd_);
-    thread_.join();
+  if (target == "/close") return "HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nuntil the end";
+  if (target == "/echo") {
+    std::string b = request.substr(request.find("\r\n\r\n") + 4);
+    return "HTTP/1.1 200 OK\r\ncontent-length: " + std::to_string(b.size()) + "\r\n\r\n" + b;
   }
-  uint16_t port() const { return port_; }
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  std::atomic<int> accepted{0};
-  std::string last_request;
-
- private:
-  static std::string Respond(const std::string& request) {
-    const std::string target = request.substr(
-        request.find(' ') + 1, request.find(' ', request.find(' ') + 1) - request.find(' ') - 1);
-    if (target == "/sized") return "HTTP/1.1 200 OK\r\ncontent-length: 5\r\nx-a: 1\r\n\r\nhello";
-    if (target == "/chunked") {
-      return "HTTP/1.1 201 Created\r\ntransfer-encoding: "
-             "chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
-    }
-    if (target == "/close") return "HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nuntil the end";
-    if (target == "/echo") {
-      const size_t body = request.find("\r\n\r\n") + 4;
-      std::string b = request.substr(body);
-      return "HTTP/1.1 200 OK\r\ncontent-length: " + std::to_string(b.size()) + "\r\n\r\n" + b;
-    }
-    if (target == "/slow") return "";  // never answers
-    return "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n";
-  }
-  void Serve() {
-    while (!stop_) {
-      int c = accept(fd_, nullptr, nullptr);
-      if (c < 0) return;
-      ++accepted;
-      std::thread([this, c] {
-        std::string in;
-        char buf[4096];
-        for (;;) {
-          size_t end = in.find("\r\n\r\n");
-          if (end != std::string::npos) {
-            size_t length = 0;
-            if (size_t p = in.find("content-length: "); p != std::string::npos && p < end) {
-              length = std::stoul(in.substr(p + 16));
-            }
-            if (in.size() >= end + 4 + length) {
-              std::string request = in.substr(0, end + 4 + length);
-              in.erase(0, end + 4 + length);
-              last_request = request;
-              std::string out = Respond(request);
-              if (!out.empty()) send(c, out.data(), out.size(), MSG_NOSIGNAL);
-              if (out.find("connection: close") != std::string::npos) break;
-              continue;
-            }
-          }
-          ssize_t n = recv(c, buf, sizeof buf, 0);
-          if (n <= 0) break;
-          in.append(buf, static_cast<size_t>(n));
-        }
-        close(c);
-      }).detach();
-    }
-  }
-  int fd_;
-  uint16_t port_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
+  if (target == "/slow") return "";  // never answers
+  return "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n";
+}
 
 class HttpClientTest : public ::testing::Test {
  protected:
@@ -173,11 +102,11 @@ class HttpClientTest : public ::testing::Test {
 
   uv_loop_t loop_;
   std::optional<HttpClient> client_;
-  Origin origin_;
+  testing::LoopbackOrigin origin_{Respond};
 };
 
 TEST_F(HttpClientTest, SizedChunkedAndCloseDelimitedBodies) {
-  Got sized = Fetch(Get(origin_.Url("/sized")));
+  Got sized = Fetch(Get(origin_.base() + "/sized"));
   ASSERT_EQ(sized.head.error, "");
   EXPECT_EQ(sized.head.status, 200);
   EXPECT_EQ(sized.head.status_text, "OK");
@@ -185,48 +114,48 @@ TEST_F(HttpClientTest, SizedChunkedAndCloseDelimitedBodies) {
   EXPECT_EQ(sized.head.headers[1].name, "x-a");
   EXPECT_EQ(sized.body, "hello");
   EXPECT_TRUE(sized.ended);
-  Got chunked = Fetch(Get(origin_.Url("/chunked")));
+  Got chunked = Fetch(Get(origin_.base() + "/chunked"));
   EXPECT_EQ(chunked.head.status, 201);
   EXPECT_EQ(chunked.body, "abcde");
-  Got closed = Fetch(Get(origin_.Url("/close")));
+  Got closed = Fetch(Get(origin_.base() + "/close"));
   EXPECT_EQ(closed.body, "until the end");
   EXPECT_TRUE(closed.ended);
-  EXPECT_NE(origin_.last_request.find("host: 127.0.0.1:"), std::string::npos);
+  EXPECT_NE(origin_.last_request().find("host: 127.0.0.1:"), std::string::npos);
 }
 
 TEST_F(HttpClientTest, KeepAliveConnectionsAreReused) {
   for (int i = 0; i < 3; ++i)
-    EXPECT_EQ(Fetch(Get(origin_.Url("/sized"))).body, "hello");
+    EXPECT_EQ(Fetch(Get(origin_.base() + "/sized")).body, "hello");
   EXPECT_EQ(client_->connections_opened(), 1u);
   EXPECT_EQ(client_->idle_connections(), 1u);
 }
 
 TEST_F(HttpClientTest, RequestBodiesAndHeadersGoOut) {
-  OutboundRequest r = Get(origin_.Url("/echo"));
+  OutboundRequest r = Get(origin_.base() + "/echo");
   r.method = "POST";
   r.body = "payload";
   r.headers.push_back({"x-custom", "yes"});
   r.headers.push_back({"Content-Length", "999"});  // ours to write
   Got got = Fetch(std::move(r));
   EXPECT_EQ(got.body, "payload");
-  EXPECT_NE(origin_.last_request.find("x-custom: yes\r\n"), std::string::npos);
-  EXPECT_NE(origin_.last_request.find("content-length: 7\r\n"), std::string::npos);
-  EXPECT_EQ(origin_.last_request.find("999"), std::string::npos);
+  EXPECT_NE(origin_.last_request().find("x-custom: yes\r\n"), std::string::npos);
+  EXPECT_NE(origin_.last_request().find("content-length: 7\r\n"), std::string::npos);
+  EXPECT_EQ(origin_.last_request().find("999"), std::string::npos);
 }
 
 TEST_F(HttpClientTest, PrivateAddressesAreRefusedUnlessAllowed) {
-  OutboundRequest r = Get(origin_.Url("/sized"));
+  OutboundRequest r = Get(origin_.base() + "/sized");
   r.allow_private = false;
   Got got = Fetch(std::move(r));
   EXPECT_NE(got.head.error.find("refused: it resolves to 127.0.0.1"), std::string::npos)
       << got.head.error;
-  EXPECT_EQ(origin_.accepted, 0);
+  EXPECT_EQ(origin_.accepted(), 0);
 }
 
 TEST_F(HttpClientTest, ErrorsAreReportedNotThrown) {
   Got refused = Fetch(Get("http://127.0.0.1:1/"));
   EXPECT_NE(refused.head.error.find("could not connect"), std::string::npos) << refused.head.error;
-  Got timeout = Fetch(Get(origin_.Url("/slow")));
+  Got timeout = Fetch(Get(origin_.base() + "/slow"));
   EXPECT_EQ(timeout.head.error, "no response within the response timeout");
   Got scheme = Fetch(Get("ftp://example.com/"));
   EXPECT_NE(scheme.head.error.find("only http: and https:"), std::string::npos);
@@ -234,7 +163,8 @@ TEST_F(HttpClientTest, ErrorsAreReportedNotThrown) {
 
 TEST_F(HttpClientTest, CancelledRequestsNeverCallBack) {
   bool called = false;
-  uint64_t id = client_->Start(Get(origin_.Url("/sized")), [&](OutboundResult) { called = true; });
+  uint64_t id =
+      client_->Start(Get(origin_.base() + "/sized"), [&](OutboundResult) { called = true; });
   client_->Cancel(id);
   for (int i = 0; i < 20; ++i)
     uv_run(&loop_, UV_RUN_NOWAIT);
