@@ -13,6 +13,7 @@
 #include "tests/integration/edgerun_process.h"
 #include "tests/integration/http_client.h"
 #include "tests/support/loopback_origin.h"
+#include "tests/support/tls_origin.h"
 
 namespace edgerun::testing {
 namespace {
@@ -176,6 +177,64 @@ TEST_F(FetchTest, AbortSignalTimeoutCancelsARequest) {
   EXPECT_EQ(r->status, 502);
   EXPECT_NE(r->body.find("TimeoutError"), std::string::npos) << r->body;
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+}  // namespace
+}  // namespace edgerun::testing
+
+namespace edgerun::testing {
+namespace {
+
+constexpr const char* kHttpsWorker = R"JS(
+export default {
+  async fetch(request, env) {
+    try {
+      const r = await fetch(env.TARGET);
+      const text = await r.text();
+      return new Response(`${r.status} ${text.includes('s_server') ? 'status page' : text.slice(0, 40)}`);
+    } catch (e) {
+      return new Response(`${e.name}: ${e.message}`, { status: 502 });
+    }
+  },
+};
+)JS";
+
+// https through a worker: the config's outbound.ca_file decides which CA is trusted.
+class FetchHttpsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!origin_.available()) GTEST_SKIP() << "no openssl CLI";
+    dir_.Write("worker.js", kHttpsWorker);
+  }
+  std::optional<HttpResult> Run(const std::string& ca_file) {
+    const std::string config = R"({"threads": 1, "outbound": {"ca_file": ")" + ca_file + R"("},
+      "workers": [{"name": "tls", "main": "worker.js", "routes": ["*/*"],
+                   "outbound": {"allow_private": true},
+                   "vars": {"TARGET": "https://localhost:)" +
+                               std::to_string(origin_.port()) + R"(/"}}]})";
+    auto server = EdgerunProcess::Start(dir_.Write("edgerun.json", config));
+    EXPECT_TRUE(server->started()) << server->log();
+    if (!server->started()) return std::nullopt;
+    return Fetch(server->port(), "GET", "/");
+  }
+  TlsOrigin origin_;
+  TempDir dir_;
+};
+
+TEST_F(FetchHttpsTest, TrustedOriginAnswers) {
+  auto r = Run(origin_.ca_file());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "200 status page");
+}
+
+TEST_F(FetchHttpsTest, UntrustedCertificateIsATypeError) {
+  auto r = Run(origin_.other_ca_file());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 502);
+  EXPECT_NE(r->body.find("TypeError: fetch failed: the TLS handshake with localhost failed: "
+                         "certificate verify failed"),
+            std::string::npos)
+      << r->body;
 }
 
 }  // namespace

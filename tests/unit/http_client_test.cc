@@ -18,6 +18,7 @@
 
 #include "runtime/outbound_address.h"
 #include "tests/support/loopback_origin.h"
+#include "tests/support/tls_origin.h"
 
 namespace edgerun::runtime {
 namespace {
@@ -220,56 +221,7 @@ namespace {
 class HttpsClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (std::system("command -v openssl >/dev/null 2>&1") != 0) GTEST_SKIP() << "no openssl CLI";
-    char tmpl[] = "/tmp/edgerun_tls_XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    const std::string d = dir_;
-    const std::string script =
-        "cd " + d +
-        " && "
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key "
-        "-out ca.pem -days 1 -subj /CN=edgerun-test-ca && "
-        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout srv.key "
-        "-out srv.csr -subj /CN=localhost && "
-        "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1' > ext && "
-        "openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem "
-        "-days 1 -extfile ext && "
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout o.key "
-        "-out other-ca.pem -days 1 -subj /CN=someone-else";
-    ASSERT_EQ(std::system((script + " >/dev/null 2>&1").c_str()), 0);
-    // A free port: bind, read it, close (s_server binds it right after).
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    close(fd);
-    server_ = fork();
-    if (server_ == 0) {
-      const std::string accept = "127.0.0.1:" + std::to_string(port_);
-      const std::string cert = d + "/srv.pem", key = d + "/srv.key";
-      execlp("openssl", "openssl", "s_server", "-accept", accept.c_str(), "-cert", cert.c_str(),
-             "-key", key.c_str(), "-www", "-quiet", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    for (int i = 0; i < 100; ++i) {  // until it accepts
-      int probe = socket(AF_INET, SOCK_STREAM, 0);
-      addr.sin_port = htons(port_);
-      const bool up = connect(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-      close(probe);
-      if (up) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-  void TearDown() override {
-    if (server_ > 0) {
-      kill(server_, SIGTERM);
-      waitpid(server_, nullptr, 0);
-    }
-    if (!dir_.empty()) std::system(("rm -rf " + dir_).c_str());
+    if (!origin_.available()) GTEST_SKIP() << "no openssl CLI";
   }
   // Fetches `url` with a client trusting `ca`; returns the error or the body.
   std::string Get(const std::string& url, const std::string& ca) {
@@ -320,23 +272,21 @@ class HttpsClientTest : public ::testing::Test {
     return out;
   }
 
-  std::string dir_;
-  uint16_t port_ = 0;
-  pid_t server_ = -1;
+  testing::TlsOrigin origin_;
 };
 
 TEST_F(HttpsClientTest, VerifiesTheChainAndTheName) {
-  const std::string ca = dir_ + "/ca.pem";
-  std::string ok = Get("https://localhost:" + std::to_string(port_) + "/", ca);
+  const std::string ca = origin_.ca_file();
+  std::string ok = Get("https://localhost:" + std::to_string(origin_.port()) + "/", ca);
   EXPECT_EQ(ok.substr(0, 4), "200 ") << ok;
   EXPECT_NE(ok.find("s_server"), std::string::npos) << ok;  // the -www status page
-  std::string by_ip = Get("https://127.0.0.1:" + std::to_string(port_) + "/", ca);
+  std::string by_ip = Get("https://127.0.0.1:" + std::to_string(origin_.port()) + "/", ca);
   EXPECT_EQ(by_ip.substr(0, 4), "200 ") << by_ip;
 }
 
 TEST_F(HttpsClientTest, AnUntrustedCertificateIsRefused) {
   std::string refused =
-      Get("https://localhost:" + std::to_string(port_) + "/", dir_ + "/other-ca.pem");
+      Get("https://localhost:" + std::to_string(origin_.port()) + "/", origin_.other_ca_file());
   EXPECT_NE(refused.find("error: the TLS handshake with localhost failed: certificate verify "
                          "failed"),
             std::string::npos)
