@@ -14,9 +14,23 @@
   const outgoing = new Map();  // id -> reader of a response body the host pulls
   let nextOutgoingId = 1;
 
-  internal.newHostBodyStream = function (id) {
+  // `signal` (optional): aborting it errors the stream with its reason and drops the rest of the
+  // body (a fetch() response body read after its request was aborted).
+  internal.newHostBodyStream = function (id, signal = undefined) {
     return new streams.ReadableStream({
       type: 'bytes',
+      start(controller) {
+        if (signal === undefined) return;
+        signal.addEventListener('abort', () => {
+          const waiting = incoming.get(id);
+          incoming.delete(id);
+          bodyCancel(id);
+          try {
+            controller.error(signal.reason);
+          } catch {}  // closed already: nothing left to abort
+          if (waiting !== undefined) waiting.resolve();
+        }, {once: true});
+      },
       pull(controller) {
         return new Promise((resolve) => {
           incoming.set(id, {controller, resolve});

@@ -67,7 +67,7 @@
       const answer = await send(method, url, flat, body, signal);
       // bodyId: a number (the body streams from the connection; 0: none) or the whole body.
       const bodyStream = typeof answer.bodyId !== 'number' ? answer.bodyId
-                         : answer.bodyId === 0 ? null : internal.newHostBodyStream(answer.bodyId);
+                         : answer.bodyId === 0 ? null : internal.newHostBodyStream(answer.bodyId, signal);
       const location = kRedirectStatus.has(answer.status) ? headerOf(answer.flat, 'location') : null;
       if (location === null || request.redirect === 'manual') {
         return internal.newFetchedResponse(answer.status, answer.statusText, answer.flat,

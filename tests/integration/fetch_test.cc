@@ -42,6 +42,8 @@ std::string Answer(const std::string& request) {
   if (target == "/loop")
     return "HTTP/1.1 302 Found\r\nlocation: /loop\r\ncontent-length: 0\r\n\r\n";
   if (target == "/slow") return "";
+  // A head and the start of a body that never completes (the connection is then held).
+  if (target == "/partial") return "HTTP/1.1 200 OK\r\ncontent-length: 1000000\r\n\r\nfirst bytes";
   return "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n";
 }
 
@@ -68,6 +70,19 @@ export default {
         case '/post-303': {
           const r = await fetch(to, { method: 'POST', body: 'data' });
           return new Response(await r.text());
+        }
+        case '/abort-mid-body': {
+          const controller = new AbortController();
+          const r = await fetch(to, { signal: controller.signal });
+          const reader = r.body.getReader();
+          const first = new TextDecoder().decode((await reader.read()).value);
+          controller.abort();
+          try {
+            await reader.read();
+            return new Response('not reached');
+          } catch (e) {
+            return new Response(`${first} | ${e.name}`);
+          }
         }
         case '/timeout':
           await fetch(to, { signal: AbortSignal.timeout(100) });
@@ -168,6 +183,12 @@ TEST_F(FetchTest, SubrequestLimitAndPooling) {
   ASSERT_TRUE(over);
   EXPECT_NE(over->body.find("more than 30 fetch() calls (limits.subrequests)"), std::string::npos)
       << over->body;
+}
+
+TEST_F(FetchTest, AbortingMidBodyErrorsTheBody) {
+  auto r = Get("/abort-mid-body?path=/partial");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "first bytes | AbortError");
 }
 
 TEST_F(FetchTest, AbortSignalTimeoutCancelsARequest) {
