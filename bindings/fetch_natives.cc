@@ -5,8 +5,8 @@
 namespace edgerun::bindings {
 namespace {
 
-// fetchStart(id, method, url, [name, value, ...], body: Uint8Array | null) -> undefined, or the
-// reason it could not start (a string).
+// fetchStart(id, method, url, [name, value, ...], body: Uint8Array | null | a streamed body's id)
+// -> undefined, or the reason it could not start (a string).
 void FetchStart(const v8::FunctionCallbackInfo<v8::Value>& args) {
   v8::Isolate* isolate = args.GetIsolate();
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
@@ -34,8 +34,9 @@ void FetchStart(const v8::FunctionCallbackInfo<v8::Value>& args) {
     request.body.resize(bytes->ByteLength());
     bytes->CopyContents(request.body.data(), request.body.size());
   }
+  const uint32_t body_stream_id = args[4]->IsUint32() ? args[4].As<v8::Uint32>()->Value() : 0;
   const uint32_t id = args[0]->Uint32Value(context).FromMaybe(0);
-  std::string error = HostOf(args)->StartFetch(id, std::move(request));
+  std::string error = HostOf(args)->StartFetch(id, std::move(request), body_stream_id);
   if (!error.empty()) args.GetReturnValue().Set(OneByteString(isolate, error));
 }
 

@@ -48,7 +48,9 @@ class Host {
   // Outbound fetch() (ids chosen by JS). Returns "" once started, else why it cannot be (the
   // message of the TypeError fetch() rejects with). The answer comes through the context's
   // fetch_done handle: (id, status, statusText, [name, value, ...], bodyId) or (id, error).
-  virtual std::string StartFetch(uint32_t /*id*/, OutboundRequest /*request*/) {
+  // `body_stream_id` (0: none) is a body JS streams, registered like a response body.
+  virtual std::string StartFetch(uint32_t /*id*/, OutboundRequest /*request*/,
+                                 uint32_t /*body_stream_id*/) {
     return "fetch() is not available here";
   }
   virtual void CancelFetch(uint32_t /*id*/) {}

@@ -17,6 +17,7 @@ struct OutboundRequest {
   std::string url;  // absolute http: or https: URL, already parsed and serialized
   HeaderList headers;
   std::string body;
+  std::shared_ptr<BodyStream> body_stream;  // set: the body is streamed (chunked), `body` unused
   bool allow_private = false;  // may reach loopback and private addresses (the SSRF guard)
 };
 

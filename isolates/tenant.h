@@ -103,7 +103,7 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   void ReadBody(uint32_t id) override;
   void CancelBody(uint32_t id) override;
   void BodyChunkOut(uint32_t id, BodyChunk chunk) override;
-  std::string StartFetch(uint32_t id, OutboundRequest request) override;
+  std::string StartFetch(uint32_t id, OutboundRequest request, uint32_t body_stream_id) override;
   void CancelFetch(uint32_t id) override;
 
  private:

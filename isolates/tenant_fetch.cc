@@ -7,7 +7,7 @@
 
 namespace edgerun::isolates {
 
-std::string Tenant::StartFetch(uint32_t id, OutboundRequest request) {
+std::string Tenant::StartFetch(uint32_t id, OutboundRequest request, uint32_t body_stream_id) {
   OutboundHttp* outbound = owner_ != nullptr ? owner_->outbound() : nullptr;
   if (outbound == nullptr) return "fetch() is not available in this process";
   const uint64_t owner = current_request_;
@@ -22,6 +22,8 @@ std::string Tenant::StartFetch(uint32_t id, OutboundRequest request) {
            " fetch() calls (limits.subrequests)";
   }
   request.allow_private = spec_.outbound_allow_private;
+  // A streamed body is pulled by the connection like a response body, for this request.
+  if (body_stream_id != 0) request.body_stream = AdoptResponseBody(body_stream_id, owner);
   const uint64_t client_id =
       outbound->Start(std::move(request), [alive = alive_, id](OutboundResult result) {
         if (Tenant* tenant = *alive) tenant->FetchDone(id, std::move(result));

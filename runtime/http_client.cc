@@ -5,6 +5,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <cstdio>
 #include <cstring>
 
 #include "runtime/ascii.h"
@@ -91,7 +92,8 @@ class HttpClient::Connection {
   }
 
   // Writes `head` + `body` and reads the response for `exchange`.
-  void Send(uint64_t exchange, bool head_request, std::string head, std::string body) {
+  void Send(uint64_t exchange, bool head_request, std::string head, std::string body,
+            std::shared_ptr<BodyStream> upload) {
     exchange_ = exchange;
     head_request_ = head_request;
     llhttp_init(&parser_, HTTP_RESPONSE, &Settings());
@@ -104,12 +106,69 @@ class HttpClient::Connection {
     uv_timer_stop(&timer_);
     StartTimer(client_->options_.response_timeout_ms, "no response within the response timeout");
     StartReading();
+    upload_ = std::move(upload);
     if (ssl_ != nullptr) {
       pending_plain_.append(head).append(body);
       PumpTls();
-      return;
+    } else {
+      WriteRaw(std::move(head), std::move(body));
     }
-    WriteRaw(std::move(head), std::move(body));
+    PumpUpload();
+  }
+
+  void WritePlain(std::string data) {
+    if (ssl_ != nullptr) {
+      pending_plain_.append(data);
+      PumpTls();
+    } else {
+      WriteRaw(std::move(data), {});
+    }
+  }
+
+  // A streamed request body: one chunk read at a time, the next once the last was written
+  // (OnWrite), framed with chunked transfer coding.
+  void PumpUpload() {
+    if (!upload_ || upload_reading_ || closing_) return;
+    upload_reading_ = true;
+    std::weak_ptr<bool> alive = alive_;
+    std::shared_ptr<BodyStream> upload = upload_;
+    upload->Read([this, alive](BodyChunk chunk) {
+      std::shared_ptr<bool> live = alive.lock();
+      if (!live || !*live) return;
+      upload_reading_ = false;
+      switch (chunk.kind) {
+        case BodyChunk::Kind::kData: {
+          if (chunk.data.empty()) {
+            PumpUpload();
+            return;
+          }
+          char size[20];
+          const int n = std::snprintf(size, sizeof size, "%zx\r\n", chunk.data.size());
+          std::string frame(size, static_cast<size_t>(n));
+          frame.append(chunk.data).append("\r\n");
+          WritePlain(std::move(frame));  // OnWrite pulls the next chunk
+          return;
+        }
+        case BodyChunk::Kind::kEnd:
+          upload_.reset();
+          WritePlain("0\r\n\r\n");
+          return;
+        case BodyChunk::Kind::kError:
+          upload_.reset();
+          Failed("the request body stream failed: " + chunk.data);
+          return;
+      }
+    });
+  }
+
+  // The response is complete while the request body is still being sent: stop sending; the
+  // connection can't be reused (the origin is mid-way through our message).
+  bool AbandonUpload() {
+    if (!upload_) return false;
+    std::shared_ptr<BodyStream> upload = std::move(upload_);
+    upload_.reset();
+    upload->Cancel();
+    return true;
   }
 
   void WriteRaw(std::string head, std::string body) {
@@ -216,6 +275,7 @@ class HttpClient::Connection {
     if (closing_) return;
     closing_ = true;
     *alive_ = false;
+    AbandonUpload();
     if (body_ && !message_done_) {
       body_->Fail(error_.empty() ? "the connection to the origin was closed" : error_);
       body_->Deliver();
@@ -376,8 +436,9 @@ class HttpClient::Connection {
       std::shared_ptr<RequestBodyStream> body = std::move(body_);
       body_.reset();
       const uint64_t id = exchange_;
+      const bool abandoned = AbandonUpload();
       const bool reusable = llhttp_should_keep_alive(&parser_) && err == HPE_PAUSED &&
-                            llhttp_get_error_pos(&parser_) == data + len;
+                            llhttp_get_error_pos(&parser_) == data + len && !abandoned;
       HttpClient* client = client_;
       if (reusable) {
         client->Park(this);
@@ -409,7 +470,8 @@ class HttpClient::Connection {
     body_.reset();
     const uint64_t id = exchange_;
     HttpClient* client = client_;
-    if (llhttp_should_keep_alive(&parser_) && clean_end) {
+    const bool abandoned = AbandonUpload();
+    if (llhttp_should_keep_alive(&parser_) && clean_end && !abandoned) {
       client->Park(this);
     } else {
       client->Destroy(this);
@@ -449,9 +511,12 @@ class HttpClient::Connection {
   static void OnWrite(uv_write_t* req, int status) {
     auto* self = static_cast<Connection*>(req->data);
     delete reinterpret_cast<WriteReq*>(req);  // req is its first member
-    if (status != 0 && status != UV_ECANCELED && !self->closing_) {
+    if (self->closing_) return;
+    if (status != 0 && status != UV_ECANCELED) {
       self->Failed(std::string("could not send the request: ") + uv_strerror(status));
+      return;
     }
+    self->PumpUpload();
   }
 
   static void OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
@@ -528,7 +593,9 @@ class HttpClient::Connection {
   BIO* rbio_ = nullptr;  // socket -> OpenSSL
   BIO* wbio_ = nullptr;  // OpenSSL -> socket
   bool handshake_done_ = false;
-  std::string pending_plain_;  // request bytes waiting for the handshake
+  std::string pending_plain_;           // request bytes waiting for the handshake
+  std::shared_ptr<BodyStream> upload_;  // a streamed request body still being sent
+  bool upload_reading_ = false;
   std::string host_;
   char read_buffer_[64 * 1024];
 
@@ -733,10 +800,14 @@ void HttpClient::Send(Exchange& exchange, Connection* connection) {
   }
   const bool needs_length = !request.body.empty() || request.method == "POST" ||
                             request.method == "PUT" || request.method == "PATCH";
-  if (needs_length)
+  if (request.body_stream) {
+    head.append("transfer-encoding: chunked\r\n");
+  } else if (needs_length) {
     head.append("content-length: ").append(std::to_string(request.body.size())).append("\r\n");
+  }
   head.append("\r\n");
-  connection->Send(exchange.id, request.method == "HEAD", std::move(head), request.body);
+  connection->Send(exchange.id, request.method == "HEAD", std::move(head), request.body,
+                   request.body_stream);
 }
 
 void HttpClient::Finish(uint64_t id) {

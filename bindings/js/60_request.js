@@ -245,6 +245,7 @@
         return r;
       };
       const headersGetter = Object.getOwnPropertyDescriptor(Request.prototype, 'headers').get;
+      internal.requestBodyState = (r) => r.#body;
       installBodyMixin(Request, 'Request',
                        (obj) => (obj !== null && typeof obj === 'object' && #method in obj) ? obj.#body : undefined,
                        (obj) => H.get(ReflectApply(headersGetter, obj, []), 'content-type'));

@@ -60,8 +60,19 @@
     }
     let method = request.method;
     let flat = H.toFlat(request.headers);
-    // Request bodies are sent whole (a streamed upload is read to the end first).
-    let body = request.body === null ? null : await request.bytes();
+    // Bytes go out with a Content-Length; a ReadableStream body is streamed out (chunked), pulled
+    // by the connection as the origin takes it.
+    const state = internal.requestBodyState(request);
+    let body = null;
+    if (state.source !== null) {
+      if (internal.body.isStream(state.source)) {
+        if (state.isUsed || state.source.locked) throw new TypeError('fetch failed: the request body is already used');
+        state.used = true;
+        body = internal.registerResponseBody(state.source);
+      } else {
+        body = await request.bytes();
+      }
+    }
     let redirected = false;
     for (let hop = 0; ; hop++) {
       const answer = await send(method, url, flat, body, signal);
@@ -78,6 +89,11 @@
         throw new TypeError(`fetch failed: ${url} redirected (${answer.status}) and the request's redirect mode is 'error'`);
       }
       if (hop + 1 > kMaxRedirects) throw new TypeError(`fetch failed: more than ${kMaxRedirects} redirects`);
+      const keepsBody = !(answer.status === 303 && method !== 'GET' && method !== 'HEAD' ||
+                          (answer.status === 301 || answer.status === 302) && method === 'POST');
+      if (typeof body === 'number' && keepsBody) {
+        throw new TypeError(`fetch failed: ${url} redirected (${answer.status}) and a streamed request body cannot be sent again`);
+      }
       let next;
       try {
         next = new URL(location, url).href;

@@ -71,6 +71,16 @@ export default {
           const r = await fetch(to, { method: 'POST', body: 'data' });
           return new Response(await r.text());
         }
+        case '/upload': {
+          const enc = new TextEncoder();
+          const body = new ReadableStream({
+            start(c) { c.enqueue(enc.encode('part1,')); c.enqueue(enc.encode('part2')); c.close(); },
+          });
+          return new Response(await (await fetch(to, { method: 'POST', body })).text());
+        }
+        case '/upload-redirect':
+          await fetch(to, { method: 'PUT', body: new ReadableStream({ start(c) { c.close(); } }) });
+          return new Response('not reached');
         case '/abort-mid-body': {
           const controller = new AbortController();
           const r = await fetch(to, { signal: controller.signal });
@@ -183,6 +193,17 @@ TEST_F(FetchTest, SubrequestLimitAndPooling) {
   ASSERT_TRUE(over);
   EXPECT_NE(over->body.find("more than 30 fetch() calls (limits.subrequests)"), std::string::npos)
       << over->body;
+}
+
+TEST_F(FetchTest, StreamedRequestBodiesGoOutChunked) {
+  auto up = Get("/upload?path=/echo");
+  ASSERT_TRUE(up);
+  EXPECT_EQ(up->body, "POST part1,part2");
+  auto redirected = Get("/upload-redirect?path=/redirect");
+  ASSERT_TRUE(redirected);
+  EXPECT_NE(redirected->body.find("a streamed request body cannot be sent again"),
+            std::string::npos)
+      << redirected->body;
 }
 
 TEST_F(FetchTest, AbortingMidBodyErrorsTheBody) {

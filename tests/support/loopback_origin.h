@@ -90,9 +90,33 @@ class LoopbackOrigin {
         if (size_t p = head.find("content-length: "); p != std::string::npos) {
           length = std::stoul(head.substr(p + 16));
         }
-        if (in.size() >= end + 4 + length) {
-          const std::string request = in.substr(0, end + 4 + length);
+        std::string request;
+        if (head.find("transfer-encoding: chunked") != std::string::npos) {
+          // Decoded: the answer sees the head and the body, as with a Content-Length.
+          std::string body;
+          size_t pos = end + 4;
+          bool complete = false;
+          for (;;) {
+            const size_t line = in.find("\r\n", pos);
+            if (line == std::string::npos) break;
+            const size_t size = std::stoul(in.substr(pos, line - pos), nullptr, 16);
+            if (in.size() < line + 2 + size + 2) break;
+            body.append(in, line + 2, size);
+            pos = line + 2 + size + 2;
+            if (size == 0) {
+              complete = true;
+              break;
+            }
+          }
+          if (complete) {
+            request = in.substr(0, end + 4) + body;
+            in.erase(0, pos);
+          }
+        } else if (in.size() >= end + 4 + length) {
+          request = in.substr(0, end + 4 + length);
           in.erase(0, end + 4 + length);
+        }
+        if (!request.empty()) {
           {
             std::lock_guard<std::mutex> lock(state.mutex);
             state.last_request = request;
