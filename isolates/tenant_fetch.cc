@@ -1,6 +1,8 @@
 // fetch() from a worker: requests go out through the pool's OutboundHttp; answers come back into
 // the worker's JS for the request that made them (its CPU budget, its lifetime: a request that
 // ends cancels its fetches), with the response body as a stream read from the connection.
+#include <tuple>
+
 #include "bindings/http_conversion.h"
 #include "bindings/v8_util.h"
 #include "isolates/tenant.h"
@@ -64,31 +66,40 @@ void Tenant::FetchDone(uint32_t id, OutboundResult result) {
     body_id = AdoptRequestBody(std::move(result.body), request);
   const bool whole = result.error.empty() && !result.body;
   RunJs(request, [&](v8::Local<v8::Context> context) {
-    v8::Local<v8::Function> done = worker_isolate_->handles().fetch_done.Get(isolate_);
-    v8::Local<v8::Value> ignored;  // an exception there is logged by RunJs
-    if (!result.error.empty()) {
-      v8::Local<v8::Value> args[] = {v8::Integer::NewFromUnsigned(isolate_, id),
-                                     bindings::OneByteString(isolate_, result.error)};
-      if (!done->Call(context, v8::Undefined(isolate_), 2, args).ToLocal(&ignored)) return;
-      return;
-    }
-    std::vector<v8::Local<v8::Value>> flat;
-    flat.reserve(result.headers.size() * 2);
-    for (const HeaderField& field : result.headers) {
-      flat.push_back(bindings::OneByteString(isolate_, field.name));
-      flat.push_back(bindings::OneByteString(isolate_, field.value));
-    }
+    std::string error = std::move(result.error);
     v8::Local<v8::Value> body = v8::Integer::NewFromUnsigned(isolate_, body_id);
     if (whole && !result.body_bytes.empty()) {
       // The body came whole: a Uint8Array, counted against the worker's memory like any other.
+      v8::TryCatch refused(isolate_);
+      const size_t size = result.body_bytes.size();
       BodyChunk chunk{BodyChunk::Kind::kData, std::move(result.body_bytes)};
-      if (!bindings::BodyChunkToJs(isolate_, chunk).ToLocal(&body)) return;  // RangeError thrown
+      if (!bindings::BodyChunkToJs(isolate_, chunk).ToLocal(&body)) {
+        error = "the response body (" + std::to_string(size) +
+                " bytes) does not fit in the worker's memory limit (limits.memory_mb)";
+      }
     }
-    v8::Local<v8::Value> args[] = {v8::Integer::NewFromUnsigned(isolate_, id),
-                                   v8::Integer::New(isolate_, result.status),
-                                   bindings::OneByteString(isolate_, result.status_text),
-                                   v8::Array::New(isolate_, flat.data(), flat.size()), body};
-    if (!done->Call(context, v8::Undefined(isolate_), 5, args).ToLocal(&ignored)) return;
+    v8::Local<v8::Value> args[5] = {v8::Integer::NewFromUnsigned(isolate_, id)};
+    int argc = 2;
+    if (!error.empty()) {
+      args[1] = bindings::OneByteString(isolate_, error);
+    } else {
+      std::vector<v8::Local<v8::Value>> flat;
+      flat.reserve(result.headers.size() * 2);
+      for (const HeaderField& field : result.headers) {
+        flat.push_back(bindings::OneByteString(isolate_, field.name));
+        flat.push_back(bindings::OneByteString(isolate_, field.value));
+      }
+      args[1] = v8::Integer::New(isolate_, result.status);
+      args[2] = bindings::OneByteString(isolate_, result.status_text);
+      args[3] = v8::Array::New(isolate_, flat.data(), flat.size());
+      args[4] = body;
+      argc = 5;
+    }
+    v8::Local<v8::Value> ignored;  // an exception there is logged by RunJs
+    std::ignore = worker_isolate_->handles()
+                      .fetch_done.Get(isolate_)
+                      ->Call(context, v8::Undefined(isolate_), argc, args)
+                      .ToLocal(&ignored);
   });
 }
 

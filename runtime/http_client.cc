@@ -5,10 +5,10 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include <cstdio>
 #include <cstring>
 
 #include "runtime/ascii.h"
+#include "runtime/chunked_coding.h"
 #include "runtime/outbound_address.h"
 #include "runtime/request_body_stream.h"
 
@@ -142,9 +142,9 @@ class HttpClient::Connection {
             PumpUpload();
             return;
           }
-          char size[20];
-          const int n = std::snprintf(size, sizeof size, "%zx\r\n", chunk.data.size());
-          std::string frame(size, static_cast<size_t>(n));
+          std::string frame;
+          frame.reserve(chunk.data.size() + 12);
+          AppendChunkHeader(frame, chunk.data.size());
           frame.append(chunk.data).append("\r\n");
           WritePlain(std::move(frame));  // OnWrite pulls the next chunk
           return;

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "runtime/ascii.h"
+#include "runtime/chunked_coding.h"
 #include "runtime/http_error_response.h"
 #include "runtime/http_request_target.h"
 #include "runtime/http_response_serializer.h"
@@ -20,18 +21,6 @@ constexpr size_t kMaxBodyReserve = 1 << 20;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 // A streamed response is pulled from the worker while less than this waits for the peer.
 constexpr size_t kStreamHighWater = 64 * 1024;
-
-void AppendChunkFrame(std::string& out, size_t size) {
-  char digits[20];
-  int n = 0;
-  do {
-    digits[n++] = "0123456789abcdef"[size & 15];
-    size >>= 4;
-  } while (size != 0);
-  while (n > 0)
-    out.push_back(digits[--n]);
-  out.append("\r\n");
-}
 
 std::string_view TrimOws(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
@@ -710,7 +699,7 @@ class HttpConnectionCore : public std::enable_shared_from_this<HttpConnectionCor
           stream_bytes_ += chunk.data.size();
           if (stream_chunked_) {
             std::string frame;
-            AppendChunkFrame(frame, chunk.data.size());
+            AppendChunkHeader(frame, chunk.data.size());
             out_.push_back(std::move(frame));
             out_.push_back(std::move(chunk.data));
             out_.emplace_back("\r\n");

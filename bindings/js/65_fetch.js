@@ -4,7 +4,8 @@
 (function (internal, global) {
   'use strict';
   const {fetchStart, fetchCancel} = internal;
-  const {Promise, PromiseReject, TypeError, Uint8Array} = internal.primordials;
+  const {Promise, PromiseReject, TypeError} = internal.primordials;
+  const {DOMException} = internal;
   const H = internal.headers;
   const {URL} = global;
   const kRedirectStatus = new Set([301, 302, 303, 307, 308]);
@@ -138,5 +139,4 @@
     return fetch(input, init);
   });
   Object.defineProperty(global.fetch, 'name', {value: 'fetch'});
-  void Uint8Array;
 });
