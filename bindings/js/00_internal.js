@@ -70,5 +70,33 @@
   internal.platformClass = function (ctor) {
     Object.setPrototypeOf(ctor.prototype, Object.prototype);
   };
+  // A global made on first read, as Node does for its lazy globals: a getter that makes the value,
+  // puts it in its own place and returns it; assigning before that replaces it as usual. Keeps
+  // big APIs out of the heap of every isolate that never uses them.
+  const defineProperty = Object.defineProperty;
+  internal.defineLazyGlobal = function (name, make) {
+    const define = (value) => defineProperty(global, name, {value, writable: true, configurable: true, enumerable: false});
+    defineProperty(global, name, {
+      get() {
+        const value = make();
+        define(value);
+        return value;
+      },
+      set: define,
+      enumerable: false, configurable: true,
+    });
+  };
+  // A builtin whose body runs on first use: sets api.load to run `load` once and return `api`.
+  internal.loadOnce = function (api, load) {
+    let loaded = false;
+    api.load = function () {
+      if (!loaded) {
+        loaded = true;
+        load();
+      }
+      return api;
+    };
+    return api;
+  };
   internal.defineGlobal('self', global);
 });

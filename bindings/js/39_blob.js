@@ -29,20 +29,6 @@
   // Reads and streams hand out at most this much per chunk.
   const kChunkSize = 65536;
 
-  // Defines a global the way internal.defineGlobal does, as a getter that makes the value on
-  // first read (and a setter, so user code can still replace it before that).
-  internal.defineLazyGlobal = function (name, make) {
-    const define = (value) => ObjectDefineProperty(global, name, {value, writable: true, configurable: true, enumerable: false});
-    ObjectDefineProperty(global, name, {
-      get() {
-        const value = make();
-        define(value);
-        return value;
-      },
-      set: define,
-      enumerable: false, configurable: true,
-    });
-  };
   // internal.setToStringTag + internal.makeEnumerable with functions captured at snapshot time.
   internal.installInterface = function (ctor, tag, names) {
     const proto = ctor.prototype;
@@ -55,16 +41,8 @@
   };
 
   // Until the classes exist no value is a Blob or File; load() replaces these.
-  const api = {isBlob: () => false, isFile: () => false, load: null};
+  const api = internal.loadOnce({isBlob: () => false, isFile: () => false}, load);
   internal.blob = api;
-  let loaded = false;
-  api.load = function () {
-    if (!loaded) {
-      loaded = true;
-      load();
-    }
-    return api;
-  };
 
   function load() {
     const slice = (bytes, begin, end) => ReflectApply(TypedArraySlice, bytes, [begin, end]);

@@ -11,16 +11,8 @@
   const kState = Symbol('state');
 
   // Until the class exists no value is a FormData; load() replaces these.
-  const api = {isFormData: () => false, load: null};
+  const api = internal.loadOnce({isFormData: () => false}, load);
   internal.formData = api;
-  let loaded = false;
-  api.load = function () {
-    if (!loaded) {
-      loaded = true;
-      load();
-    }
-    return api;
-  };
 
   function load() {
     const B = internal.blob.load();

@@ -9,16 +9,8 @@
   const ObjectAssign = Object.assign;
   const SetPrototypeAdd = Set.prototype.add, SetPrototypeHas = Set.prototype.has;
 
-  const api = {load: null};
+  const api = internal.loadOnce({}, load);
   internal.mime = api;
-  let loaded = false;
-  api.load = function () {
-    if (!loaded) {
-      loaded = true;
-      load();
-    }
-    return api;
-  };
 
   function load() {
 

@@ -21,16 +21,8 @@
   const StringPrototypeTrim = String.prototype.trim;
   const stringIndexOf = (s, search, from) => ReflectApply(StringPrototypeIndexOf, s, [search, from]);
 
-  const api = {load: null};
+  const api = internal.loadOnce({}, load);
   internal.formEncoding = api;
-  let loaded = false;
-  api.load = function () {
-    if (!loaded) {
-      loaded = true;
-      load();
-    }
-    return api;
-  };
 
   function load() {
     const B = internal.blob.load();

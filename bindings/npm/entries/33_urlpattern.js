@@ -99,19 +99,9 @@ function makeURLPattern() {
   };
 }
 
-function setGlobal(value) {
-  Object.defineProperty(global, 'URLPattern', {value, writable: true, configurable: true, enumerable: false});
-}
-
-Object.defineProperty(global, 'URLPattern', {
-  get() {
-    const URLPattern = makeURLPattern();
-    internal.setToStringTag(URLPattern, 'URLPattern');
-    internal.makeEnumerable(URLPattern, ['test', 'exec']);
-    setGlobal(URLPattern);
-    return URLPattern;
-  },
-  set: setGlobal,
-  configurable: true,
-  enumerable: false,
+internal.defineLazyGlobal('URLPattern', () => {
+  const URLPattern = makeURLPattern();
+  internal.setToStringTag(URLPattern, 'URLPattern');
+  internal.makeEnumerable(URLPattern, ['test', 'exec']);
+  return URLPattern;
 });
