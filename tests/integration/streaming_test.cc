@@ -144,6 +144,32 @@ TEST_F(StreamingTest, AClientThatHangsUpCancelsTheWorkersStream) {
   EXPECT_EQ(seen, "yes");
 }
 
+// A stream whose chunks are always ready, read by a client as fast as they come, must not keep
+// the thread to itself: another connection on it is still served.
+TEST_F(StreamingTest, AnEndlessReadyStreamDoesNotStarveOtherConnections) {
+  std::atomic<bool> stop{false};
+  std::atomic<size_t> received{0};
+  std::thread reader([&] {
+    HttpClient c(server_->port());
+    if (!c.Send("GET /endless HTTP/1.1\r\nHost: a\r\n\r\n")) return;
+    while (!stop) {
+      std::string part = c.ReadUntilClose(50);
+      received += part.size();
+    }
+  });
+  while (received < (1u << 20))
+    std::this_thread::sleep_for(10ms);  // the stream is flowing
+  const auto start = std::chrono::steady_clock::now();
+  auto other = Fetch(server_->port(), "GET", "/cancelled");
+  const auto took = std::chrono::steady_clock::now() - start;
+  stop = true;
+  reader.join();
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 200);
+  // A starved thread would answer only when the CPU limit (20 s here) stopped the stream.
+  EXPECT_LT(took, 5s);
+}
+
 TEST_F(StreamingTest, LargeRequestBodiesAreReadWhileTheyArrive) {
   std::string body(3 << 20, 'a');
   body.front() = 'F';
