@@ -1,0 +1,5 @@
+void _QQmain(void);
+int main(void) {
+  _QQmain();
+  return 0;
+}
