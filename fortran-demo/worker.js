@@ -49,7 +49,10 @@ function intParam(url, name, [min, max], fallback) {
 
 function json(value, kernelMs) {
   return new Response(JSON.stringify(value) + '\n', {
-    headers: {'content-type': 'application/json', 'server-timing': `kernel;dur=${kernelMs.toFixed(3)}`},
+    headers: {
+      'content-type': 'application/json',
+      'server-timing': `kernel;dur=${kernelMs.toFixed(3)}`,
+    },
   });
 }
 

@@ -4,7 +4,7 @@ module heat_kernel
   use iso_c_binding
   implicit none
 contains
-  ! Sets the initial temperatures: 100 inside the middle square (a quarter of the side), 0 elsewhere.
+  ! Initial temperatures: 100 in the middle square (a quarter of the side wide), 0 elsewhere.
   subroutine heat_init(n, u) bind(c, name="heat_init")
     integer(c_int), value :: n
     real(c_double), intent(out) :: u(n, n)
