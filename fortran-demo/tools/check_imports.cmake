@@ -10,6 +10,7 @@ string(REGEX MATCHALL "_Fortran[A-Za-z0-9_]*" missing "${out}")
 if(missing)
   list(REMOVE_DUPLICATES missing)
   list(JOIN missing ", " names)
+  message(STATUS "Flang runtime imports: ${names}")  # one unwrapped line, for tests and greps
   message(FATAL_ERROR "${WASM} imports Fortran runtime entry points the shim lacks: ${names}. "
                       "Use explicit loops instead of descriptor-based intrinsics, or extend "
                       "fortran-demo/shim/fortran_rt_shim.c.")
