@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "bindings/wasi_host.h"
+
 namespace edgerun::isolates {
 
 enum class ScriptFormat {
@@ -30,6 +32,7 @@ struct WorkerSpec {
   std::vector<EnvBinding> secrets;      // env.NAME from "secrets" (values resolved; never logged)
   std::string compatibility_date;       // "YYYY-MM-DD" or empty
   bool outbound_allow_private = false;  // fetch() may reach loopback and private addresses
+  std::vector<bindings::wasi::Preopen> wasi_preopens;  // "wasi": {"preopens": {...}}, read-only
   bool operator==(const WorkerSpec&) const = default;
 };
 

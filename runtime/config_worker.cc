@@ -7,6 +7,7 @@
 #include "runtime/config_object.h"
 #include "runtime/config_secrets.h"
 #include "runtime/config_values.h"
+#include "runtime/config_wasi.h"
 #include "runtime/did_you_mean.h"
 #include "runtime/router.h"
 
@@ -17,7 +18,8 @@ namespace fs = std::filesystem;
 using simdjson::dom::element;
 
 constexpr std::string_view kWorkerKeys[] = {
-    "name", "main", "format", "routes", "vars", "secrets", "compatibility_date", "outbound"};
+    "name",     "main", "format", "routes", "vars", "secrets", "compatibility_date",
+    "outbound", "wasi"};
 constexpr std::string_view kOutboundKeys[] = {"allow_private"};
 constexpr std::string_view kRouteKeys[] = {"pattern"};
 constexpr std::string_view kFormats[] = {"auto", "modules", "service-worker"};
@@ -231,6 +233,9 @@ ParsedWorker ReadWorker(element value, std::string json_path, const fs::path& co
         }
       }
     }
+  }
+  if (auto wasi = worker->Get("wasi")) {
+    ReadWasi(*wasi, worker->PathOf("wasi"), config_dir, diag, &spec.wasi_preopens);
   }
   CheckBindingNames(*worker, spec.vars, diag);
   return parsed;

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -44,7 +45,8 @@ class TestWorker final : public isolates::TenantOwner {
   explicit TestWorker(Files files, std::string main = "index.js",
                       isolates::ScriptFormat format = isolates::ScriptFormat::kAuto,
                       std::vector<isolates::EnvBinding> vars = {},
-                      isolates::TenantLimits limits = {}) {
+                      isolates::TenantLimits limits = {},
+                      const std::function<void(isolates::WorkerSpec*)>& edit_spec = nullptr) {
     isolates::V8Platform::Initialize();
     static int counter = 0;
     dir_ = std::filesystem::temp_directory_path() /
@@ -58,6 +60,7 @@ class TestWorker final : public isolates::TenantOwner {
     spec_.main = dir_ / main;
     spec_.format = format;
     spec_.vars = std::move(vars);
+    if (edit_spec) edit_spec(&spec_);
     uv_loop_init(&loop_);
     tenant_ = std::make_unique<isolates::Tenant>(spec_, &loop_, log_, this, limits);
     started_ = tenant_->Start(nullptr, &start_error_);
