@@ -24,6 +24,13 @@ struct EnvBinding {
   bool operator==(const EnvBinding&) const = default;
 };
 
+// env.NAME (a global NAME in service-worker scripts) = a WebAssembly.Module, from "wasm_modules".
+struct WasmModuleBinding {
+  std::string name;
+  std::filesystem::path path;  // absolute, normalized
+  bool operator==(const WasmModuleBinding&) const = default;
+};
+
 struct WorkerSpec {
   std::string name;
   std::filesystem::path main;  // absolute, normalized
@@ -32,6 +39,10 @@ struct WorkerSpec {
   std::vector<EnvBinding> secrets;      // env.NAME from "secrets" (values resolved; never logged)
   std::string compatibility_date;       // "YYYY-MM-DD" or empty
   bool outbound_allow_private = false;  // fetch() may reach loopback and private addresses
+  std::vector<WasmModuleBinding> wasm_modules;
+  // WebAssembly.compile/instantiate/new Module from bytes at run time; bound and imported
+  // modules work either way.
+  bool wasm_runtime_compile = true;
   std::vector<bindings::wasi::Preopen> wasi_preopens;  // "wasi": {"preopens": {...}}, read-only
   bool operator==(const WorkerSpec&) const = default;
 };

@@ -129,11 +129,11 @@ TEST(WasiWorker, FilesUnderThePreopenOnlyAndReadOnly) {
   files["assets/sub/deep.txt"] = "deep file";
   files["secret.txt"] = "TOP SECRET";
   TestWorker worker(std::move(files), "index.js", isolates::ScriptFormat::kAuto, {}, {},
-                    [](isolates::WorkerSpec* spec) {
-                      std::filesystem::path dir = spec->main.parent_path();
+                    [](isolates::WorkerSpec& spec) {
+                      std::filesystem::path dir = spec.main.parent_path();
                       std::filesystem::create_symlink(dir / "secret.txt",
                                                       dir / "assets" / "escape");
-                      spec->wasi_preopens = {{"/data", (dir / "assets").string()}};
+                      spec.wasi_preopens = {{"/data", (dir / "assets").string()}};
                     });
   ASSERT_TRUE(worker.started()) << worker.start_error();
   auto response = worker.Get("/");
