@@ -263,6 +263,38 @@ TEST(FortranDemoMemory, ARequestPastTheWasmMemoryCapIs503AndTheWorkerStaysUp) {
   EXPECT_EQ(JsonNumber(small->body, "dot"), 1.0) << small->body;
 }
 
+// The Fortran WAGI command (hello_wagi.f90 + the shim) run by edgerun's WASI host from a JS
+// worker: its standard output is the CGI response, headers without list-directed output's
+// leading blank, then the body printed by `print *`.
+TEST(FortranDemoWagiCommand, PrintsACgiResponseUnderEdgerunsWasi) {
+  if (!std::filesystem::exists(kDemo / "dist/hello_wagi.wasm")) {
+    GTEST_SKIP() << "fortran-demo/dist/hello_wagi.wasm was not built (no flang-new-16)";
+  }
+  TempDir dir;
+  dir.Write("run.js", R"(export default {
+    fetch(request, env) {
+      const wasi = new WASI({args: ['hello_wagi'], env: {}});
+      const code = wasi.start(new WebAssembly.Instance(env.HELLO, wasi.getImportObject()));
+      return new Response(wasi.stdout, {headers: {'x-exit-code': String(code)}});
+    },
+  };)");
+  auto config =
+      dir.Write("edgerun.json", R"({"workers": [{"name": "run", "main": "run.js",
+      "routes": ["*/*"], "wasm_modules": {"HELLO": ")" +
+                                    (kDemo / "dist/hello_wagi.wasm").string() + R"("}}]})");
+  auto server = EdgerunProcess::Start(config);
+  ASSERT_TRUE(server->started()) << server->log();
+  auto r = Fetch(server->port(), "GET", "/");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body << server->log();
+  EXPECT_EQ(r->header("x-exit-code"), "0");
+  EXPECT_EQ(r->body,
+            "Content-Type: text/plain\n"
+            "\n"
+            " Hello from Fortran!\n"
+            " H(10) = 2.9289682539682538 n = 10 ok = T\n");
+}
+
 TEST(FortranDemoConfig, PassesCheck) {
   if (!std::filesystem::exists(kDemo / "dist/kernels.wasm")) {
     GTEST_SKIP() << "fortran-demo/dist/kernels.wasm was not built (no flang-new-16)";
