@@ -8,9 +8,10 @@
 // wf_result_len(), or an error code (kInvalidUtf8) with a message there instead. The result stays
 // valid until the next wf_count.
 //
-// A word is a maximal run of ASCII letters and digits and non-ASCII characters (so "café" and
-// "日本" are words); an apostrophe between two word characters belongs to the word ("don't").
-// ASCII letters are lowercased; other characters are kept as they are.
+// A word is a maximal run of ASCII letters and digits and non-ASCII letters (so "café" and "日本"
+// are words; see Classify for the non-ASCII punctuation that separates words); an apostrophe
+// (' or ’) between two word characters belongs to the word ("don't"). ASCII letters are
+// lowercased; other characters are kept as they are.
 //
 // Stop words come from the WASI environment (STOPWORDS="the,a,of"), read once by a static
 // constructor, which is what `wasi.initialize(instance)` (_initialize) runs: they count towards
@@ -50,8 +51,38 @@ struct StopWords {
 };
 const StopWords g_stop_words;
 
-bool IsWordByte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+enum class CharClass { kWord, kApostrophe, kSeparator };
+
+// Classifies the character at text[i] (valid UTF-8) and sets *len to its length in bytes.
+// Non-ASCII characters are letters of some script, except the punctuation and spaces of Latin-1
+// (U+00A0-U+00BF, U+00D7, U+00F7), General Punctuation (U+2000-U+206F: dashes, quotes, ellipsis)
+// and CJK punctuation (U+3000-U+303F), which separate words. U+2019 (’) is an apostrophe.
+CharClass Classify(const unsigned char* text, size_t i, size_t* len) {
+  unsigned char c = text[i];
+  if (c < 0x80) {
+    *len = 1;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+      return CharClass::kWord;
+    }
+    return c == '\'' ? CharClass::kApostrophe : CharClass::kSeparator;
+  }
+  uint32_t cp;
+  if (c < 0xE0) {
+    *len = 2;
+    cp = (c & 0x1Fu) << 6 | (text[i + 1] & 0x3Fu);
+  } else if (c < 0xF0) {
+    *len = 3;
+    cp = (c & 0x0Fu) << 12 | (text[i + 1] & 0x3Fu) << 6 | (text[i + 2] & 0x3Fu);
+  } else {
+    *len = 4;
+    return CharClass::kWord;  // beyond the BMP: letters and symbols, no separators listed
+  }
+  if (cp == 0x2019) return CharClass::kApostrophe;
+  if ((cp >= 0xA0 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x206F) ||
+      (cp >= 0x3000 && cp <= 0x303F)) {
+    return CharClass::kSeparator;
+  }
+  return CharClass::kWord;
 }
 
 // Strict UTF-8 (RFC 3629): no overlongs, no surrogates, nothing above U+10FFFF.
@@ -112,21 +143,27 @@ int Count(unsigned char* text, size_t n, uint32_t top_n) {
   std::unordered_map<std::string_view, uint32_t> counts;
   uint64_t words = 0;
   size_t i = 0;
+  size_t len;
   while (i < n) {
-    if (!IsWordByte(text[i])) {
-      ++i;
+    if (Classify(text, i, &len) != CharClass::kWord) {
+      i += len;
       continue;
     }
     size_t start = i;
     while (i < n) {
-      if (IsWordByte(text[i])) {
+      CharClass cls = Classify(text, i, &len);
+      if (cls == CharClass::kWord) {
         if (text[i] >= 'A' && text[i] <= 'Z') text[i] = static_cast<unsigned char>(text[i] + 32);
-        ++i;
-      } else if (text[i] == '\'' && i + 1 < n && IsWordByte(text[i + 1])) {
-        ++i;
-      } else {
-        break;
+        i += len;
+        continue;
       }
+      size_t next_len;
+      if (cls == CharClass::kApostrophe && i + len < n &&
+          Classify(text, i + len, &next_len) == CharClass::kWord) {
+        i += len;
+        continue;
+      }
+      break;
     }
     std::string_view word(reinterpret_cast<const char*>(text + start), i - start);
     ++words;
