@@ -9,6 +9,7 @@
 #include "bindings/v8_util.h"
 #include "isolates/code_cache.h"
 #include "isolates/source_files.h"
+#include "isolates/wasm_module_cache.h"
 
 namespace edgerun::isolates {
 namespace fs = std::filesystem;
@@ -39,6 +40,7 @@ ModuleLoader::~ModuleLoader() {
 }
 
 void ModuleLoader::Clear() {
+  wasm_by_path_.clear();
   by_path_.clear();
   path_by_hash_.clear();
 }
@@ -115,6 +117,7 @@ v8::MaybeLocal<v8::Module> ModuleLoader::CompileGraph(v8::Local<v8::Context> con
     return {};
   }
   SourceFiles::Get().Record(worker_, file, text);
+  if (file.extension() == ".wasm") return CompileWasm(context, file, text);
   v8::ScriptOrigin origin(isolate, Utf8String(isolate, key), 0, 0, false, -1, {}, false, false,
                           /*is_module=*/true);
   v8::Local<v8::Module> module;
@@ -138,6 +141,48 @@ v8::MaybeLocal<v8::Module> ModuleLoader::CompileGraph(v8::Local<v8::Context> con
     if (CompileGraph(context, target).IsEmpty()) return {};
   }
   return module;
+}
+
+v8::MaybeLocal<v8::Module> ModuleLoader::CompileWasm(v8::Local<v8::Context> context,
+                                                     const fs::path& file, std::string_view bytes) {
+  v8::Isolate* isolate = context->GetIsolate();
+  const std::string key = file.string();
+  std::string error;
+  v8::Local<v8::WasmModuleObject> wasm;
+  if (!WasmModuleCache::Get().Load(isolate, bytes, key, &error).ToLocal(&wasm)) {
+    ThrowError(isolate, error);
+    return {};
+  }
+  v8::Local<v8::String> default_name = bindings::OneByteString(isolate, "default");
+  v8::Local<v8::Module> module = v8::Module::CreateSyntheticModule(
+      isolate, Utf8String(isolate, key), {default_name}, EvaluateWasm);
+  by_path_.emplace(key, v8::Global<v8::Module>(isolate, module));
+  path_by_hash_.emplace(module->GetIdentityHash(), key);
+  wasm_by_path_.emplace(key, v8::Global<v8::WasmModuleObject>(isolate, wasm));
+  return module;
+}
+
+v8::MaybeLocal<v8::Value> ModuleLoader::EvaluateWasm(v8::Local<v8::Context> context,
+                                                     v8::Local<v8::Module> module) {
+  v8::Isolate* isolate = context->GetIsolate();
+  ModuleLoader* loader = LoaderOf(isolate);
+  const std::string* path = loader->PathOf(module);
+  auto it = path ? loader->wasm_by_path_.find(*path) : loader->wasm_by_path_.end();
+  if (it == loader->wasm_by_path_.end()) {
+    ThrowError(isolate, "internal error: a WebAssembly module import lost its module");
+    return {};
+  }
+  if (module
+          ->SetSyntheticModuleExport(isolate, bindings::OneByteString(isolate, "default"),
+                                     it->second.Get(isolate))
+          .IsNothing()) {
+    return {};
+  }
+  // A synthetic module's evaluation result is a promise (top-level-await semantics).
+  v8::Local<v8::Promise::Resolver> resolver;
+  if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) return {};
+  resolver->Resolve(context, v8::Undefined(isolate)).Check();
+  return resolver->GetPromise();
 }
 
 v8::MaybeLocal<v8::Module> ModuleLoader::Load(v8::Local<v8::Context> context,

@@ -1,6 +1,8 @@
 // ES modules of one worker: `import` between the worker's own files, resolved relative to the
-// importing file and confined to the directory of the worker's main file. The whole static
-// graph is compiled before instantiation, so a syntax error is reported at its own file:line.
+// importing file and confined to the directory of the worker's main file. A `.wasm` file imports
+// as a module whose default export is its WebAssembly.Module (from the process-wide cache). The
+// whole static graph is compiled before instantiation, so a syntax error is reported at its own
+// file:line.
 #pragma once
 
 #include <v8.h>
@@ -8,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace edgerun::isolates {
@@ -42,6 +45,11 @@ class ModuleLoader {
   std::filesystem::path Resolve(const std::string& specifier, const std::filesystem::path& referrer,
                                 std::string* error) const;
   const std::string* PathOf(v8::Local<v8::Module> module) const;
+  // `import mod from "./x.wasm"`: a synthetic module exporting the WebAssembly.Module.
+  v8::MaybeLocal<v8::Module> CompileWasm(v8::Local<v8::Context> context,
+                                         const std::filesystem::path& file, std::string_view bytes);
+  static v8::MaybeLocal<v8::Value> EvaluateWasm(v8::Local<v8::Context> context,
+                                                v8::Local<v8::Module> module);
 
   static v8::MaybeLocal<v8::Module> ResolveCallback(v8::Local<v8::Context> context,
                                                     v8::Local<v8::String> specifier,
@@ -60,6 +68,7 @@ class ModuleLoader {
   v8::Isolate* isolate_ = nullptr;
   std::map<std::string, v8::Global<v8::Module>> by_path_;
   std::unordered_multimap<int, std::string> path_by_hash_;  // Module::GetIdentityHash -> path
+  std::map<std::string, v8::Global<v8::WasmModuleObject>> wasm_by_path_;
 };
 
 }  // namespace edgerun::isolates

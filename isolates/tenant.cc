@@ -8,6 +8,7 @@
 #include "bindings/v8_util.h"
 #include "isolates/js_error.h"
 #include "isolates/tenant_guard.h"
+#include "isolates/wasm_module_cache.h"
 
 namespace edgerun::isolates {
 namespace {
@@ -75,6 +76,20 @@ Tenant::~Tenant() {
   worker_isolate_.reset();  // disposes the isolate
 }
 
+bool Tenant::AllowWasmCodeGeneration(v8::Local<v8::Context> context, v8::Local<v8::String>) {
+  // The cache's own compile of bound and imported modules is always allowed.
+  if (WasmModuleCache::CompilingOnThisThread()) return true;
+  Tenant* tenant = TenantOf(context->GetIsolate());
+  if (tenant == nullptr || tenant->spec_.wasm_runtime_compile) return true;
+  // V8's CompileError only says "Wasm code generation disallowed by embedder"; say which
+  // setting refused it.
+  tenant->Log(LogLevel::kWarn,
+              "WebAssembly compile from bytes refused: the worker's config has "
+              "\"wasm_runtime_compile\": false (modules bound in \"wasm_modules\" or imported "
+              "from .wasm files still work)");
+  return false;
+}
+
 void Tenant::WakeForTasks(double delay_s) {
   owner_->WakeTenant(this, delay_s);
 }
@@ -93,6 +108,7 @@ bool Tenant::Start(std::unique_ptr<WorkerIsolate> isolate, std::string* error) {
   isolate_->SetPromiseRejectCallback(OnPromiseReject);
   isolate_->AddNearHeapLimitCallback(OnNearHeapLimit, this);
   isolate_->SetCaptureStackTraceForUncaughtExceptions(true, 20);
+  isolate_->SetAllowWasmCodeGenerationCallback(AllowWasmCodeGeneration);
   V8Platform::SetWaker(isolate_, this);
   loader_ = std::make_unique<ModuleLoader>(spec_.main.parent_path(), spec_.name);
   loader_->Attach(isolate_);
@@ -108,9 +124,12 @@ bool Tenant::Start(std::unique_ptr<WorkerIsolate> isolate, std::string* error) {
   v8::Local<v8::Context> context = worker_isolate_->context();
   bindings::AttachHost(context, this);
   v8::Context::Scope context_scope(context);
-  env_.Reset(isolate_, BuildEnv(context));
-  bool ok;
-  {
+  // WebAssembly modules are compiled (once per process) outside the startup CPU budget: the
+  // compile is shared by every tenant that binds the same bytes.
+  v8::Local<v8::Object> env;
+  bool ok = BuildEnv(context, &env, &start_error_);
+  if (ok) {
+    env_.Reset(isolate_, env);
     Guard guard(this, 0, limits_.startup_cpu_ms);
     ok = LoadWorker(context, &start_error_);
     AfterJs(context);

@@ -123,7 +123,11 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   bool LoadModule(v8::Local<v8::Context> context, v8::Local<v8::Module> module, std::string* error);
   bool LoadServiceWorker(v8::Local<v8::Context> context, const std::string& source,
                          std::string* error);
-  v8::Local<v8::Object> BuildEnv(v8::Local<v8::Context> context);
+  bool BuildEnv(v8::Local<v8::Context> context, v8::Local<v8::Object>* env, std::string* error);
+  // A WebAssembly.Module for `file` from the process-wide compiled-module cache.
+  bool LoadWasmFile(const std::filesystem::path& file, v8::Local<v8::WasmModuleObject>* module,
+                    std::string* error);
+  static bool AllowWasmCodeGeneration(v8::Local<v8::Context> context, v8::Local<v8::String> source);
 
   // Answering and ending requests.
   void Respond(uint64_t id, HttpResponse response);

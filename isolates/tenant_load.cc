@@ -5,13 +5,15 @@
 #include "isolates/js_error.h"
 #include "isolates/source_files.h"
 #include "isolates/tenant.h"
+#include "isolates/wasm_module_cache.h"
 
 namespace edgerun::isolates {
 
 using bindings::OneByteString;
 using bindings::Utf8String;
 
-v8::Local<v8::Object> Tenant::BuildEnv(v8::Local<v8::Context> context) {
+bool Tenant::BuildEnv(v8::Local<v8::Context> context, v8::Local<v8::Object>* out,
+                      std::string* error) {
   v8::Local<v8::Object> env = v8::Object::New(isolate_);
   for (const auto* list : {&spec_.vars, &spec_.secrets}) {
     for (const EnvBinding& binding : *list) {
@@ -23,7 +25,24 @@ v8::Local<v8::Object> Tenant::BuildEnv(v8::Local<v8::Context> context) {
       env->CreateDataProperty(context, Utf8String(isolate_, binding.name), value).Check();
     }
   }
-  return env;
+  for (const WasmModuleBinding& binding : spec_.wasm_modules) {
+    v8::Local<v8::WasmModuleObject> module;
+    if (!LoadWasmFile(binding.path, &module, error)) {
+      *error += " (wasm_modules." + binding.name + ")";
+      return false;
+    }
+    env->CreateDataProperty(context, Utf8String(isolate_, binding.name), module).Check();
+  }
+  *out = env;
+  return true;
+}
+
+bool Tenant::LoadWasmFile(const std::filesystem::path& file,
+                          v8::Local<v8::WasmModuleObject>* module, std::string* error) {
+  std::string bytes;
+  if (!ModuleLoader::ReadFile(file, &bytes, error)) return false;
+  SourceFiles::Get().Record(spec_.name, file, bytes);
+  return WasmModuleCache::Get().Load(isolate_, bytes, file.string(), error).ToLocal(module);
 }
 
 bool Tenant::LoadWorker(v8::Local<v8::Context> context, std::string* error) {
@@ -108,6 +127,17 @@ bool Tenant::LoadModule(v8::Local<v8::Context> context, v8::Local<v8::Module> mo
 bool Tenant::LoadServiceWorker(v8::Local<v8::Context> context, const std::string& source,
                                std::string* error) {
   SourceFiles::Get().Record(spec_.name, spec_.main, source);
+  // As on Cloudflare, a service-worker script sees its WebAssembly modules as globals.
+  v8::Local<v8::Object> env = env_.Get(isolate_);
+  for (const WasmModuleBinding& binding : spec_.wasm_modules) {
+    v8::Local<v8::String> name = Utf8String(isolate_, binding.name);
+    v8::Local<v8::Value> module;
+    if (!env->Get(context, name).ToLocal(&module) ||
+        context->Global()->CreateDataProperty(context, name, module).IsNothing()) {
+      *error = spec_.main.string() + ": cannot define the global " + binding.name;
+      return false;
+    }
+  }
   v8::TryCatch try_catch(isolate_);
   v8::ScriptOrigin origin(isolate_, Utf8String(isolate_, spec_.main.string()));
   v8::Local<v8::Script> script;

@@ -22,6 +22,13 @@ struct EnvBinding {
   bool operator==(const EnvBinding&) const = default;
 };
 
+// env.NAME (a global NAME in service-worker scripts) = a WebAssembly.Module, from "wasm_modules".
+struct WasmModuleBinding {
+  std::string name;
+  std::filesystem::path path;  // absolute, normalized
+  bool operator==(const WasmModuleBinding&) const = default;
+};
+
 struct WorkerSpec {
   std::string name;
   std::filesystem::path main;  // absolute, normalized
@@ -30,6 +37,10 @@ struct WorkerSpec {
   std::vector<EnvBinding> secrets;      // env.NAME from "secrets" (values resolved; never logged)
   std::string compatibility_date;       // "YYYY-MM-DD" or empty
   bool outbound_allow_private = false;  // fetch() may reach loopback and private addresses
+  std::vector<WasmModuleBinding> wasm_modules;
+  // WebAssembly.compile/instantiate/new Module from bytes at run time; bound and imported
+  // modules work either way.
+  bool wasm_runtime_compile = true;
   bool operator==(const WorkerSpec&) const = default;
 };
 

@@ -16,8 +16,16 @@ namespace {
 namespace fs = std::filesystem;
 using simdjson::dom::element;
 
-constexpr std::string_view kWorkerKeys[] = {
-    "name", "main", "format", "routes", "vars", "secrets", "compatibility_date", "outbound"};
+constexpr std::string_view kWorkerKeys[] = {"name",
+                                            "main",
+                                            "format",
+                                            "routes",
+                                            "vars",
+                                            "secrets",
+                                            "compatibility_date",
+                                            "outbound",
+                                            "wasm_modules",
+                                            "wasm_runtime_compile"};
 constexpr std::string_view kOutboundKeys[] = {"allow_private"};
 constexpr std::string_view kRouteKeys[] = {"pattern"};
 constexpr std::string_view kFormats[] = {"auto", "modules", "service-worker"};
@@ -170,6 +178,80 @@ void ReadCompatibilityDate(element value, const std::string& path, ConfigDiagnos
   }
 }
 
+bool IsJsIdentifier(std::string_view name) {
+  auto start = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
+  };
+  if (name.empty() || !start(name[0])) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [&](char c) { return start(c) || (c >= '0' && c <= '9'); });
+}
+
+// Whether the bytes are valid WebAssembly is found when a worker loads them (edgerun check
+// reports it); here only that the file is there.
+void ReadWasmModule(std::string_view name, element value, const std::string& path,
+                    const fs::path& config_dir, ConfigDiagnostics& diag,
+                    std::vector<isolates::WasmModuleBinding>* modules) {
+  if (!IsJsIdentifier(name)) {
+    diag.Error(path, "invalid WebAssembly module name " + JsonQuote(name) + ": it becomes env." +
+                         std::string(name) +
+                         " (a global in service-worker scripts), so use a JavaScript identifier "
+                         "(letters, digits, '_' or '$', not starting with a digit)");
+    return;
+  }
+  std::optional<std::string_view> text = ReadString(value, path, diag, "the path of a .wasm file");
+  if (!text) return;
+  if (text->empty()) {
+    diag.Error(path, "the path is empty; give the path of a .wasm file, such as \"add.wasm\"");
+    return;
+  }
+  fs::path file = (config_dir / *text).lexically_normal();
+  std::string where = JsonQuote(*text) + " (resolved to " + file.string() + ")";
+  std::error_code ec;
+  fs::file_status status = fs::status(file, ec);
+  if (status.type() == fs::file_type::not_found) {
+    bool relative = fs::path(*text).is_relative();
+    diag.Error(path, "WebAssembly module not found: " + where +
+                         (relative ? "; the path is relative to the config file" : ""));
+  } else if (ec) {
+    diag.Error(path, "cannot access " + where + ": " + ec.message());
+  } else if (status.type() != fs::file_type::regular) {
+    diag.Error(path, where + " is not a regular file; give the path of a .wasm file");
+  } else {
+    modules->push_back({std::string(name), std::move(file)});
+  }
+}
+
+void ReadWasmModules(element value, const std::string& path, const fs::path& config_dir,
+                     ConfigDiagnostics& diag, std::vector<isolates::WasmModuleBinding>* modules) {
+  std::optional<ConfigObject> object = ConfigObject::Read(value, path, {}, diag);
+  if (!object) return;
+  for (const auto& [name, module] : object->fields()) {
+    ReadWasmModule(name, module, object->PathOf(name), config_dir, diag, modules);
+  }
+}
+
+// A WebAssembly module binding shares env with vars and secrets.
+void CheckWasmModuleNames(const ConfigObject& worker, ConfigDiagnostics& diag) {
+  std::optional<element> modules = worker.Get("wasm_modules");
+  simdjson::dom::object object;
+  if (!modules || modules->get_object().get(object) != simdjson::SUCCESS) return;
+  for (simdjson::dom::key_value_pair module : object) {
+    for (std::string_view other : {"vars", "secrets"}) {
+      std::optional<element> list = worker.Get(other);
+      simdjson::dom::object names;
+      if (!list || list->get_object().get(names) != simdjson::SUCCESS) continue;
+      simdjson::dom::element ignored;
+      if (names.at_key(module.key).get(ignored) != simdjson::SUCCESS) continue;
+      std::string name(module.key);
+      std::string kind(other == "vars" ? "var" : "secret");
+      diag.Error(JsonMember(worker.PathOf("wasm_modules"), name),
+                 "'" + name + "' is both a WebAssembly module and a " + kind + "; env." + name +
+                     " can be only one of them");
+    }
+  }
+}
+
 // env.NAME can hold only one binding. Checked on the names as written, so the clash is reported
 // even when the secret itself cannot be resolved.
 void CheckBindingNames(const ConfigObject& worker, const std::vector<isolates::EnvBinding>& vars,
@@ -232,7 +314,16 @@ ParsedWorker ReadWorker(element value, std::string json_path, const fs::path& co
       }
     }
   }
+  if (auto modules = worker->Get("wasm_modules")) {
+    ReadWasmModules(*modules, worker->PathOf("wasm_modules"), config_dir, diag, &spec.wasm_modules);
+  }
+  if (auto compile = worker->Get("wasm_runtime_compile")) {
+    if (auto flag = ReadBool(*compile, worker->PathOf("wasm_runtime_compile"), diag)) {
+      spec.wasm_runtime_compile = *flag;
+    }
+  }
   CheckBindingNames(*worker, spec.vars, diag);
+  CheckWasmModuleNames(*worker, diag);
   return parsed;
 }
 

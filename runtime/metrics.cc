@@ -6,6 +6,8 @@
 #include <fstream>
 #include <map>
 
+#include "isolates/wasm_module_cache.h"
+
 namespace edgerun::runtime {
 namespace {
 
@@ -150,6 +152,16 @@ std::string RenderMetrics(const std::vector<ThreadMetrics::Snapshot>& threads,
   Header(&out, "edgerun_isolate_memory_bytes", "gauge",
          "V8 heap and ArrayBuffer memory of live worker isolates (sampled).");
   out += "edgerun_isolate_memory_bytes " + std::to_string(pool.memory_bytes) + "\n";
+  isolates::WasmModuleCache::Stats wasm = isolates::WasmModuleCache::Get().stats();
+  Header(&out, "edgerun_wasm_modules_compiled_total", "counter",
+         "WebAssembly modules compiled for the process-wide cache (once per distinct content).");
+  out += "edgerun_wasm_modules_compiled_total " + std::to_string(wasm.compiled) + "\n";
+  Header(&out, "edgerun_wasm_module_cache_hits_total", "counter",
+         "WebAssembly modules handed to an isolate from the cache without compiling.");
+  out += "edgerun_wasm_module_cache_hits_total " + std::to_string(wasm.reused) + "\n";
+  Header(&out, "edgerun_wasm_modules", "gauge",
+         "Distinct WebAssembly modules in the process-wide cache.");
+  out += "edgerun_wasm_modules " + std::to_string(wasm.modules) + "\n";
   Header(&out, "edgerun_open_connections", "gauge", "Open client connections.");
   out += "edgerun_open_connections " + std::to_string(process.open_connections) + "\n";
   Header(&out, "process_resident_memory_bytes", "gauge", "Resident memory of the process.");

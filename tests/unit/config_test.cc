@@ -297,7 +297,8 @@ TEST_F(ConfigTest, UnknownKeysListTheAllowedOnesAndSuggestTheClosest) {
                   "access_log, limits, isolates, admin, workers, outbound)");
   ExpectOnlyError(Worker(R"("mian": "x.js")"), "$.workers[0].mian",
                   "unknown key 'mian', did you mean 'main'? (allowed keys: name, main, format, "
-                  "routes, vars, secrets, compatibility_date, outbound)");
+                  "routes, vars, secrets, compatibility_date, outbound, "
+                  "wasm_modules, wasm_runtime_compile)");
   ExpectOnlyError(Worker(R"("Routes": [])"), "$.workers[0].Routes", "did you mean 'routes'?");
   ExpectOnlyError(Worker(R"("compatibility-date": "2024-01-01")"),
                   "$.workers[0][\"compatibility-date\"]", "did you mean 'compatibility_date'?");
@@ -499,6 +500,59 @@ TEST_F(ConfigTest, MainMustBeAnExistingFileRelativeToTheConfig) {
   ConfigResult result = Parse(with_main("\"" + absolute + "\""));
   ASSERT_TRUE(result.ok()) << result.ErrorText();
   EXPECT_EQ(result.config->workers[0].spec.main, dir_ / "index.js");
+}
+
+TEST_F(ConfigTest, WasmModulesBindNamesToFilesRelativeToTheConfig) {
+  WriteFile("lib/add.wasm", std::string("\0asm\1\0\0\0", 8));
+  ConfigResult result = Parse(Worker(R"("wasm_modules": {"ADD": "lib/add.wasm", "$two_2": )"
+                                     R"("./lib/../lib/add.wasm"}, "wasm_runtime_compile": false)"));
+  ASSERT_TRUE(result.ok()) << result.ErrorText();
+  const isolates::WorkerSpec& spec = result.config->workers[0].spec;
+  ASSERT_THAT(spec.wasm_modules, SizeIs(2));
+  EXPECT_EQ(spec.wasm_modules[0].name, "ADD");
+  EXPECT_EQ(spec.wasm_modules[0].path, dir_ / "lib/add.wasm");
+  EXPECT_EQ(spec.wasm_modules[1].name, "$two_2");
+  EXPECT_EQ(spec.wasm_modules[1].path, dir_ / "lib/add.wasm");
+  EXPECT_FALSE(spec.wasm_runtime_compile);
+
+  ConfigResult defaults = Parse(Worker(""));
+  ASSERT_TRUE(defaults.ok()) << defaults.ErrorText();
+  EXPECT_THAT(defaults.config->workers[0].spec.wasm_modules, IsEmpty());
+  EXPECT_TRUE(defaults.config->workers[0].spec.wasm_runtime_compile);
+}
+
+TEST_F(ConfigTest, WasmModuleErrorsNameThePathAndWhatWasExpected) {
+  WriteFile("add.wasm", std::string("\0asm\1\0\0\0", 8));
+  fs::create_directories(dir_ / "dir.wasm");
+  ExpectOnlyError(Worker(R"("wasm_modules": {"M": "nope.wasm"})"), "$.workers[0].wasm_modules.M",
+                  "WebAssembly module not found: \"nope.wasm\" (resolved to " +
+                      (dir_ / "nope.wasm").string() + "); the path is relative to the config file");
+  ExpectOnlyError(Worker(R"("wasm_modules": {"M": "dir.wasm"})"), "$.workers[0].wasm_modules.M",
+                  "is not a regular file");
+  ExpectOnlyError(Worker(R"("wasm_modules": {"M": ""})"), "$.workers[0].wasm_modules.M",
+                  "the path is empty");
+  ExpectOnlyError(Worker(R"("wasm_modules": {"M": 5})"), "$.workers[0].wasm_modules.M",
+                  "expected the path of a .wasm file, got number");
+  ExpectOnlyError(Worker(R"("wasm_modules": ["add.wasm"])"), "$.workers[0].wasm_modules",
+                  "expected an object");
+  ExpectOnlyError(Worker(R"("wasm_modules": {"2fast": "add.wasm"})"),
+                  "$.workers[0].wasm_modules[\"2fast\"]",
+                  "invalid WebAssembly module name \"2fast\": it becomes env.2fast");
+  ExpectOnlyError(Worker(R"("wasm_modules": {"a-b": "add.wasm"})"),
+                  "$.workers[0].wasm_modules[\"a-b\"]", "invalid WebAssembly module name \"a-b\"");
+  ExpectOnlyError(Worker(R"("wasm_runtime_compile": "yes")"), "$.workers[0].wasm_runtime_compile",
+                  "expected true or false, got string");
+}
+
+TEST_F(ConfigTest, WasmModuleNamesMustNotCollideWithVarsOrSecrets) {
+  WriteFile("add.wasm", std::string("\0asm\1\0\0\0", 8));
+  env_["TOKEN"] = "t";
+  ExpectOnlyError(Worker(R"("vars": {"ADD": "x"}, "wasm_modules": {"ADD": "add.wasm"})"),
+                  "$.workers[0].wasm_modules.ADD",
+                  "'ADD' is both a WebAssembly module and a var; env.ADD can be only one of them");
+  ExpectOnlyError(
+      Worker(R"("secrets": {"ADD": {"env": "TOKEN"}}, "wasm_modules": {"ADD": "add.wasm"})"),
+      "$.workers[0].wasm_modules.ADD", "'ADD' is both a WebAssembly module and a secret");
 }
 
 TEST_F(ConfigTest, RelativeConfigPathResolvesAgainstTheWorkingDirectory) {

@@ -4,8 +4,10 @@
 
 #include <uv.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -44,7 +46,8 @@ class TestWorker final : public isolates::TenantOwner {
   explicit TestWorker(Files files, std::string main = "index.js",
                       isolates::ScriptFormat format = isolates::ScriptFormat::kAuto,
                       std::vector<isolates::EnvBinding> vars = {},
-                      isolates::TenantLimits limits = {}) {
+                      isolates::TenantLimits limits = {},
+                      const std::function<void(isolates::WorkerSpec&)>& customize = {}) {
     isolates::V8Platform::Initialize();
     static int counter = 0;
     dir_ = std::filesystem::temp_directory_path() /
@@ -58,6 +61,7 @@ class TestWorker final : public isolates::TenantOwner {
     spec_.main = dir_ / main;
     spec_.format = format;
     spec_.vars = std::move(vars);
+    if (customize) customize(spec_);
     uv_loop_init(&loop_);
     tenant_ = std::make_unique<isolates::Tenant>(spec_, &loop_, log_, this, limits);
     started_ = tenant_->Start(nullptr, &start_error_);
@@ -104,10 +108,23 @@ class TestWorker final : public isolates::TenantOwner {
     guard.data = &timed_out;
     uv_timer_start(
         &guard, [](uv_timer_t* t) { *static_cast<bool*>(t->data) = true; }, timeout_ms, 0);
+    // V8's platform tasks (async WebAssembly compiles, for one) are posted from its threads;
+    // a 1 ms tick runs them for the tenant, as the pool's wake-up does.
+    uv_timer_t pump;
+    uv_timer_init(&loop_, &pump);
+    pump.data = this;
+    uv_timer_start(
+        &pump,
+        [](uv_timer_t* t) {
+          auto* self = static_cast<TestWorker*>(t->data);
+          if (self->wake_.exchange(false)) self->tenant_->PumpTasks();
+        },
+        1, 1);
     while (!done() && !timed_out) {
       if (retired_) break;
       uv_run(&loop_, UV_RUN_ONCE);
     }
+    uv_close(reinterpret_cast<uv_handle_t*>(&pump), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&guard), nullptr);
     uv_run(&loop_, UV_RUN_NOWAIT);
   }
@@ -125,7 +142,7 @@ class TestWorker final : public isolates::TenantOwner {
   std::unique_ptr<isolates::Tenant> tenant_;
   bool started_ = false;
   bool retired_ = false;
-  bool wake_ = false;
+  std::atomic<bool> wake_ = false;
   std::string start_error_;
 };
 
