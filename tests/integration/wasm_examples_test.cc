@@ -25,6 +25,79 @@ namespace {
 
 // ---- native reference computations ----
 
+// The stop words of examples/wasm-cpp/edgerun.json (vars.STOPWORDS): the test's input, kept in
+// step with that file by WordFreqLeavesStopWordsOutOfTheRanking.
+const std::set<std::string> kStopWords = {"a",  "an",  "and",  "are", "as", "at",  "be",
+                                          "by", "for", "from", "in",  "is", "it",  "of",
+                                          "on", "or",  "that", "the", "to", "was", "with"};
+
+// UTF-8 -> code points, each with its bytes (the test's inputs are valid UTF-8).
+std::vector<std::pair<char32_t, std::string>> CodePoints(std::string_view text) {
+  std::vector<std::pair<char32_t, std::string>> out;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = text[i];
+    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t cp = len == 1 ? c : c & (0xFF >> (len + 1));
+    for (size_t k = 1; k < len; ++k)
+      cp = cp << 6 | (text[i + k] & 0x3F);
+    out.emplace_back(cp, std::string(text.substr(i, len)));
+    i += len;
+  }
+  return out;
+}
+
+enum class Kind { kWord, kApostrophe, kOther };
+
+// examples/wasm-cpp/README.md: ASCII letters and digits and non-ASCII letters make words;
+// Latin-1, General Punctuation and CJK punctuation (and ASCII non-alphanumerics) separate them;
+// ' and ’ join two word characters.
+Kind KindOf(char32_t cp) {
+  if (cp == U'\'' || cp == U'\u2019') return Kind::kApostrophe;
+  if (cp < 0x80) return std::isalnum(static_cast<int>(cp)) ? Kind::kWord : Kind::kOther;
+  bool punctuation = (cp >= 0xA0 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 ||
+                     (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x3000 && cp <= 0x303F);
+  return punctuation ? Kind::kOther : Kind::kWord;
+}
+
+// Word frequencies as the worker's JSON: count desc, then word (bytewise) asc.
+std::string WordFreqJson(std::string_view text, size_t top) {
+  std::map<std::string, uint64_t> counts;
+  uint64_t words = 0;
+  std::string word;
+  auto flush = [&] {
+    if (word.empty()) return;
+    ++words;
+    if (!kStopWords.count(word)) ++counts[word];
+    word.clear();
+  };
+  auto cps = CodePoints(text);
+  for (size_t i = 0; i < cps.size(); ++i) {
+    Kind kind = KindOf(cps[i].first);
+    if (kind == Kind::kWord) {
+      std::string bytes = cps[i].second;
+      if (cps[i].first < 0x80) bytes[0] = static_cast<char>(std::tolower(bytes[0]));
+      word += bytes;
+    } else if (kind == Kind::kApostrophe && !word.empty() && i + 1 < cps.size() &&
+               KindOf(cps[i + 1].first) == Kind::kWord) {
+      word += cps[i].second;
+    } else {
+      flush();
+    }
+  }
+  flush();
+  std::vector<std::pair<std::string, uint64_t>> ranked(counts.begin(), counts.end());
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string out = "{\"words\":" + std::to_string(words) +
+                    ",\"unique\":" + std::to_string(counts.size()) + ",\"top\":[";
+  for (size_t i = 0; i < std::min(top, ranked.size()); ++i) {
+    if (i) out += ',';
+    out +=
+        "{\"word\":\"" + ranked[i].first + "\",\"count\":" + std::to_string(ranked[i].second) + "}";
+  }
+  return out + "]}";
+}
+
 // Bit by bit (no table), reflected polynomial 0xEDB88320.
 uint32_t Crc32(std::string_view data) {
   uint32_t crc = 0xFFFFFFFFu;
@@ -64,6 +137,31 @@ std::string Gray(std::string_view rgba) {
 
 // ---- inputs ----
 
+// Deterministic pseudo-random text of about `bytes` bytes: a skewed choice from a vocabulary with
+// mixed case, apostrophes, digits, non-ASCII words, stop words and assorted separators.
+std::string MakeText(size_t bytes, uint32_t seed) {
+  static const char* kVocabulary[] = {
+      "The",  "edge",    "worker", "WASM", "don't", "isn't", "café",  "Café", "naïve",
+      "日本", "über",    "of",     "and",  "a",     "to",    "in",    "it’s", "rock'n'roll",
+      "x86",  "42",      "C++",    "Rust", "data",  "Data",  "DATA",  "v8",   "isolate",
+      "the",  "runtime", "fast",   "slow", "zebra", "apple", "mango", "kiwi", "quartz"};
+  static const char* kSeparators[] = {" ",  " ", " ", ", ", ".\n", "\t", " — ", "'",  "!\r\n", " (",
+                                      ") ", "«", "»", "…",  "、",  "。", "×",   "\"", ": "};
+  constexpr size_t kWords = sizeof kVocabulary / sizeof kVocabulary[0];
+  constexpr size_t kSeps = sizeof kSeparators / sizeof kSeparators[0];
+  std::string out;
+  uint32_t x = seed;
+  auto next = [&x] { return x = x * 1664525u + 1013904223u; };
+  while (out.size() < bytes) {
+    size_t r = next() >> 8;
+    // min of two draws: low indexes come up more often, so the ranking has clear leaders.
+    size_t i = std::min(r % kWords, (next() >> 8) % kWords);
+    out += kVocabulary[i];
+    out += kSeparators[(next() >> 8) % kSeps];
+  }
+  return out;
+}
+
 std::string MakeBytes(size_t n, uint32_t seed) {
   std::string out(n, '\0');
   uint32_t x = seed;
@@ -83,6 +181,23 @@ class ExampleServer : public ::testing::Test {
   }
 };
 
+class WasmCppExampleTest : public ExampleServer {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = Start(EDGERUN_SOURCE_DIR "/examples/wasm-cpp/edgerun.json").release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override { ASSERT_TRUE(server_->started()) << server_->log(); }
+  static std::optional<HttpResult> Post(const std::string& path, std::string_view body) {
+    return Fetch(server_->port(), "POST", path, body);
+  }
+  static EdgerunProcess* server_;
+};
+EdgerunProcess* WasmCppExampleTest::server_ = nullptr;
+
 class WasmRustExampleTest : public ExampleServer {
  protected:
   static void SetUpTestSuite() {
@@ -99,6 +214,75 @@ class WasmRustExampleTest : public ExampleServer {
   static EdgerunProcess* server_;
 };
 EdgerunProcess* WasmRustExampleTest::server_ = nullptr;
+
+// ---- C++: word frequencies (JS worker + WASI reactor) ----
+
+TEST_F(WasmCppExampleTest, WordFreqCountsAText) {
+  const std::string text =
+      "The quick brown fox jumps over the lazy dog. The DOG sleeps; the fox doesn't!\n"
+      "Café, café and CAFÉ: über-fast 'quoted' words — x86 x86 rock'n'roll… « Don’t » 日本、日本。";
+  auto r = Post("/wasm/cpp/wordfreq?top=5", text);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body << server_->log();
+  EXPECT_EQ(r->header("content-type"), "application/json");
+  EXPECT_EQ(r->body, WordFreqJson(text, 5));
+}
+
+TEST_F(WasmCppExampleTest, WordFreqLeavesStopWordsOutOfTheRanking) {
+  // Every configured stop word, twice: counted as words, absent from the ranking.
+  std::string text;
+  for (const auto& w : kStopWords)
+    text += w + " " + w + " ";
+  text += "kiwi";
+  auto r = Post("/wasm/cpp/wordfreq", text);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->body, "{\"words\":" + std::to_string(2 * kStopWords.size() + 1) +
+                         ",\"unique\":1,\"top\":[{\"word\":\"kiwi\",\"count\":1}]}");
+}
+
+TEST_F(WasmCppExampleTest, WordFreqOfAnEmptyBody) {
+  auto r = Post("/wasm/cpp/wordfreq", "");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->body, WordFreqJson("", 10));
+  EXPECT_EQ(r->body, R"({"words":0,"unique":0,"top":[]})");
+}
+
+TEST_F(WasmCppExampleTest, WordFreqOfALargeBodyOnAReusedInstance) {
+  // 4 MiB grows the module's memory well past its initial size; the same isolate (one thread,
+  // one connection) then serves a small text from the same instance.
+  HttpClient c(server_->port());
+  const std::string big = MakeText(4 << 20, 7);
+  auto r = c.Request("POST", "/wasm/cpp/wordfreq?top=100", big);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body.substr(0, 200) << server_->log();
+  EXPECT_EQ(r->body, WordFreqJson(big, 100));
+  const std::string small = MakeText(300, 8);
+  auto again = c.Request("POST", "/wasm/cpp/wordfreq?top=3", small);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
+  EXPECT_EQ(again->body, WordFreqJson(small, 3));
+}
+
+TEST_F(WasmCppExampleTest, WordFreqRejectsBadRequests) {
+  auto not_utf8 = Post("/wasm/cpp/wordfreq", "caf\xe9 au lait");
+  ASSERT_TRUE(not_utf8);
+  EXPECT_EQ(not_utf8->status, 400);
+  EXPECT_EQ(not_utf8->body, R"({"error":"the text is not valid UTF-8"})");
+
+  for (const char* top : {"0", "101", "ten", "-1", "1e2", ""}) {
+    auto r = Post(std::string("/wasm/cpp/wordfreq?top=") + top, "some words");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << "top=" << top;
+    EXPECT_EQ(r->body, R"({"error":"top must be an integer from 1 to 100"})") << "top=" << top;
+  }
+
+  auto get = Fetch(server_->port(), "GET", "/wasm/cpp/wordfreq");
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->status, 405);
+  EXPECT_EQ(get->header("allow"), "POST");
+}
 
 // ---- Rust: checksums and grayscale (JS worker + wasm32-unknown-unknown) ----
 
@@ -188,13 +372,18 @@ TEST_F(WasmRustExampleTest, BadRequests) {
   EXPECT_EQ(get->header("allow"), "POST");
 }
 
-// ---- the bundled config (scripts/serve) routes to all four, next to the catch-all hello ----
+// ---- the bundled config (scripts/serve) routes to the examples, next to the catch-all hello ----
 
 TEST(WasmExamplesBundledConfig, ServesTheExamplesNextToHello) {
   auto server = EdgerunProcess::Start(EDGERUN_SOURCE_DIR "/config/edgerun.json");
   ASSERT_TRUE(server->started()) << server->log();
   const uint16_t port = server->port();
   const std::string text = "Edge, edge and more EDGE; the end.";
+
+  auto wordfreq = Fetch(port, "POST", "/wasm/cpp/wordfreq?top=2", text);
+  ASSERT_TRUE(wordfreq);
+  EXPECT_EQ(wordfreq->status, 200) << wordfreq->body << server->log();
+  EXPECT_EQ(wordfreq->body, WordFreqJson(text, 2));
 
   auto checksum = Fetch(port, "POST", "/wasm/rust/checksum", text);
   ASSERT_TRUE(checksum);
