@@ -5,9 +5,11 @@
 #include <cstdint>
 #include <functional>
 #include <string_view>
+#include <vector>
 
 #include "bindings/http_types.h"
 #include "bindings/outbound_http.h"
+#include "bindings/wasi_host.h"
 
 namespace edgerun::bindings {
 
@@ -54,6 +56,10 @@ class Host {
     return "fetch() is not available here";
   }
   virtual void CancelFetch(uint32_t /*id*/) {}
+
+  // The directories a WASI instance of this worker may read (config `wasi.preopens`); JS can
+  // neither add to them nor change them.
+  virtual std::vector<wasi::Preopen> WasiPreopens() { return {}; }
 };
 
 }  // namespace edgerun::bindings

@@ -23,6 +23,7 @@ const std::vector<NativeFunction>& AllNatives() {
     AppendTimerNatives(&out);
     AppendCryptoNatives(&out);
     AppendUrlNatives(&out);
+    AppendWasiNatives(&out);
     return out;
   }();
   return natives;

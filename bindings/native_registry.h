@@ -35,6 +35,7 @@ void AppendStructuredCloneNatives(std::vector<NativeFunction>* out);
 void AppendTimerNatives(std::vector<NativeFunction>* out);
 void AppendCryptoNatives(std::vector<NativeFunction>* out);  // crypto_natives.cc
 void AppendUrlNatives(std::vector<NativeFunction>* out);
+void AppendWasiNatives(std::vector<NativeFunction>* out);
 
 // The Host of the context a native was called in (set when the context was created).
 Host* HostOf(v8::Local<v8::Context> context);

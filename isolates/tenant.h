@@ -105,6 +105,7 @@ class Tenant final : public bindings::Host, public IsolateWaker {
   void BodyChunkOut(uint32_t id, BodyChunk chunk) override;
   std::string StartFetch(uint32_t id, OutboundRequest request, uint32_t body_stream_id) override;
   void CancelFetch(uint32_t id) override;
+  std::vector<bindings::wasi::Preopen> WasiPreopens() override { return spec_.wasi_preopens; }
 
  private:
   class ResponseBody;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "bindings/wasi_host.h"
+
 namespace edgerun::isolates {
 
 enum class ScriptFormat {
@@ -41,6 +43,7 @@ struct WorkerSpec {
   // WebAssembly.compile/instantiate/new Module from bytes at run time; bound and imported
   // modules work either way.
   bool wasm_runtime_compile = true;
+  std::vector<bindings::wasi::Preopen> wasi_preopens;  // "wasi": {"preopens": {...}}, read-only
   bool operator==(const WorkerSpec&) const = default;
 };
 

@@ -7,6 +7,7 @@
 #include "runtime/config_object.h"
 #include "runtime/config_secrets.h"
 #include "runtime/config_values.h"
+#include "runtime/config_wasi.h"
 #include "runtime/did_you_mean.h"
 #include "runtime/router.h"
 
@@ -25,7 +26,8 @@ constexpr std::string_view kWorkerKeys[] = {"name",
                                             "compatibility_date",
                                             "outbound",
                                             "wasm_modules",
-                                            "wasm_runtime_compile"};
+                                            "wasm_runtime_compile",
+                                            "wasi"};
 constexpr std::string_view kOutboundKeys[] = {"allow_private"};
 constexpr std::string_view kRouteKeys[] = {"pattern"};
 constexpr std::string_view kFormats[] = {"auto", "modules", "service-worker"};
@@ -321,6 +323,9 @@ ParsedWorker ReadWorker(element value, std::string json_path, const fs::path& co
     if (auto flag = ReadBool(*compile, worker->PathOf("wasm_runtime_compile"), diag)) {
       spec.wasm_runtime_compile = *flag;
     }
+  }
+  if (auto wasi = worker->Get("wasi")) {
+    ReadWasi(*wasi, worker->PathOf("wasi"), config_dir, diag, &spec.wasi_preopens);
   }
   CheckBindingNames(*worker, spec.vars, diag);
   CheckWasmModuleNames(*worker, diag);
