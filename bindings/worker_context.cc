@@ -13,8 +13,8 @@ v8::MaybeLocal<v8::Context> NewWorkerContext(v8::Isolate* isolate, WorkerContext
     return {};
   }
   v8::Global<v8::Function>* targets[kContextHandleCount] = {
-      &handles->dispatch,   &handles->fire_timer, &handles->has_fetch_listener,
-      &handles->body_chunk, &handles->pull_body,  &handles->fetch_done};
+      &handles->dispatch,  &handles->fire_timer, &handles->has_fetch_listener, &handles->body_chunk,
+      &handles->pull_body, &handles->fetch_done, &handles->wagi_handler};
   for (size_t i = 0; i < kContextHandleCount; ++i) {
     v8::Local<v8::Function> fn;
     if (!context->GetDataFromSnapshotOnce<v8::Function>(i).ToLocal(&fn)) {
