@@ -92,6 +92,13 @@ TEST_F(WagiTest, StatusAndLocationHeaders) {
   EXPECT_EQ(redirect->header("location"), "/elsewhere");
 }
 
+TEST_F(WagiTest, NoPreopenMeansNoFiles) {
+  auto r = Fetch(server_->port(), "GET", "/file");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(r->body, "no file\n");
+}
+
 TEST_F(WagiTest, StderrGoesToTheLog) {
   auto r = Fetch(server_->port(), "GET", "/stderr");
   ASSERT_TRUE(r);
@@ -139,6 +146,21 @@ TEST_F(WagiTest, MalformedOutputIs500WithTheReasonInTheLog) {
   EXPECT_EQ(exit->status, 500);
   EXPECT_TRUE(server_->WaitForLog("cgi.wasm exited with code 3 without writing a CGI response", 5s))
       << server_->log();
+}
+
+TEST(Wagi, TheWorkersPreopensApply) {
+  TempDir dir;
+  dir.Write("cgi.wasm", CgiWasm());
+  dir.Write("site/hello.txt", "file under the preopen");
+  auto config = dir.Write("c.json", R"({"threads": 1, "workers": [
+      {"name": "files", "type": "wagi", "main": "cgi.wasm", "routes": ["*/*"],
+       "wasi": {"preopens": {"/data": "site"}}}]})");
+  auto server = EdgerunProcess::Start(config);
+  ASSERT_TRUE(server->started()) << server->log();
+  auto r = Fetch(server->port(), "GET", "/file");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << server->log();
+  EXPECT_EQ(r->body, "file under the preopen");
 }
 
 TEST(Wagi, ConfigErrorsForAWagiWorker) {

@@ -41,6 +41,20 @@ int main(int argc, char** argv) {
     printf("Content-Type: text/plain\n\nok\n");
     return 0;
   }
+  if (strcmp(path, "/file") == 0) {
+    FILE* f = fopen("/data/hello.txt", "r");
+    if (f == NULL) {
+      printf("Status: 404 Not Found\nContent-Type: text/plain\n\nno file\n");
+      return 0;
+    }
+    printf("Content-Type: text/plain\n\n");
+    char buf[256];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+      fwrite(buf, 1, n, stdout);
+    fclose(f);
+    return 0;
+  }
   if (strcmp(path, "/trap") == 0) __builtin_trap();
   if (strcmp(path, "/loop") == 0) {
     volatile unsigned n = 0;
