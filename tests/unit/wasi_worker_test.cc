@@ -165,6 +165,15 @@ TEST(WasiWorker, StdoutCanBeAWritableStream) {
             "true arg1=echo 0 \"to stderr\\n\"");
 }
 
+TEST(WasiWorker, AStreamIsErroredWhenTheProgramTraps) {
+  EXPECT_EQ(RunWasi("let reason;\n"
+                    "const stdout = new WritableStream({abort(r) { reason = r; }});\n"
+                    "try { run(['trap'], {stdout}); } catch (e) {}\n"
+                    "await new Promise(r => setTimeout(r, 0));\n"
+                    "return String(reason);"),
+            "RuntimeError: unreachable");
+}
+
 TEST(WasiWorker, UnimplementedImportsAnswerEnosysAndEveryNameIsThere) {
   EXPECT_EQ(RunWasi("const w = new WASI(); const imp = w.wasiImport;\n"
                     "return Object.keys(imp).length + ' ' + imp.sock_accept(0, 0, 0) + ' ' +"
