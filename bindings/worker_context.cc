@@ -12,9 +12,11 @@ v8::MaybeLocal<v8::Context> NewWorkerContext(v8::Isolate* isolate, WorkerContext
     *error = "the startup snapshot has no worker context";
     return {};
   }
+  v8::Global<v8::Function> install_wasm_streaming;
   v8::Global<v8::Function>* targets[kContextHandleCount] = {
-      &handles->dispatch,  &handles->fire_timer, &handles->has_fetch_listener, &handles->body_chunk,
-      &handles->pull_body, &handles->fetch_done, &handles->wagi_handler};
+      &handles->dispatch,      &handles->fire_timer,  &handles->has_fetch_listener,
+      &handles->body_chunk,    &handles->pull_body,   &handles->fetch_done,
+      &install_wasm_streaming, &handles->wagi_handler};
   for (size_t i = 0; i < kContextHandleCount; ++i) {
     v8::Local<v8::Function> fn;
     if (!context->GetDataFromSnapshotOnce<v8::Function>(i).ToLocal(&fn)) {
@@ -22,6 +24,17 @@ v8::MaybeLocal<v8::Context> NewWorkerContext(v8::Isolate* isolate, WorkerContext
       return {};
     }
     targets[i]->Reset(isolate, fn);
+  }
+  // V8 adds the WebAssembly object to a context made from a snapshot only now, after
+  // deserializing it: the builtins' additions to it are installed here.
+  {
+    v8::Context::Scope context_scope(context);
+    if (install_wasm_streaming.Get(isolate)
+            ->Call(context, v8::Undefined(isolate), 0, nullptr)
+            .IsEmpty()) {
+      *error = "internal.installWasmStreaming failed";
+      return {};
+    }
   }
   RecordTimeOrigin(context);
   return scope.Escape(context);

@@ -1,7 +1,7 @@
 // `edgerun serve --watch`: watches the directories of the config file and of every worker's
-// main file (libuv fs events, inotify on Linux) and calls back, debounced, when something in
-// them changes. Directories rather than files: editors often save by writing a new file and
-// renaming it over the old one, which ends a watch on the file itself.
+// main file and bound .wasm files (libuv fs events, inotify on Linux) and calls back, debounced,
+// when something in them changes. Directories rather than files: editors often save by writing a
+// new file and renaming it over the old one, which ends a watch on the file itself.
 #pragma once
 
 #include <uv.h>

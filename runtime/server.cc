@@ -134,8 +134,11 @@ void Server::Reload(const std::string& why) {
 
 void Server::WatchFiles() {
   std::set<std::filesystem::path> dirs = {config_->path.parent_path()};
-  for (const WorkerConfig& worker : config_->workers)
+  for (const WorkerConfig& worker : config_->workers) {
     dirs.insert(worker.spec.main.parent_path());
+    for (const isolates::WasmModuleBinding& module : worker.spec.wasm_modules)
+      dirs.insert(module.path.parent_path());
+  }
   for (const std::filesystem::path& dir : watcher_->Watch(dirs)) {
     Logger::Get().Log(LogLevel::kWarn, "server", "--watch: cannot watch " + dir.string());
   }

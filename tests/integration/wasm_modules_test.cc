@@ -1,6 +1,7 @@
 // WebAssembly modules bound to workers, end to end: the real binary, real HTTP, the test
 // fixture tests/wasm/math.wasm (add, fib), `edgerun check`, /metrics and the process-wide cache.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <fstream>
 #include <regex>
@@ -83,6 +84,36 @@ addEventListener('fetch', event => {
   EXPECT_EQ(sw->body, "42");
 }
 
+TEST(WasmModules, RuntimeCompileCanBeTurnedOffPerWorker) {
+  TempDir dir;
+  dir.Write("math.wasm", MathWasm());
+  std::string bytes = MathWasm();
+  std::string list;
+  for (unsigned char c : bytes)
+    list += std::to_string(c) + ",";
+  dir.Write("w.js", "const bytes = new Uint8Array([" + list + R"(]);
+export default {
+  async fetch(request, env) {
+    let runtime;
+    try { await WebAssembly.instantiate(bytes); runtime = 'compiled'; }
+    catch (e) { runtime = e.name; }
+    const bound = new WebAssembly.Instance(env.MATH).exports.add(2, 2);
+    return new Response(`${runtime} ${bound}`);
+  }
+};
+)");
+  auto config = dir.Write("c.json", R"({"threads": 1, "workers": [
+      {"name": "open", "main": "w.js", "routes": ["*/open*"], "wasm_modules": {"MATH": "math.wasm"}},
+      {"name": "closed", "main": "w.js", "routes": ["*/closed*"],
+       "wasm_modules": {"MATH": "math.wasm"}, "wasm_runtime_compile": false}]})");
+  auto server = EdgerunProcess::Start(config);
+  ASSERT_TRUE(server->started()) << server->log();
+  EXPECT_EQ(Fetch(server->port(), "GET", "/open")->body, "compiled 4");
+  EXPECT_EQ(Fetch(server->port(), "GET", "/closed")->body, "CompileError 4");
+  EXPECT_TRUE(server->WaitForLog("[closed] WebAssembly compile from bytes refused", 5s))
+      << server->log();
+}
+
 TEST(WasmModules, CheckReportsAnInvalidModuleWithFileAndReason) {
   TempDir dir;
   dir.Write("good.wasm", MathWasm());
@@ -146,6 +177,28 @@ TEST(WasmModules, AnInvalidModuleAtServeTimeIsThatWorkers500) {
   EXPECT_EQ(good->status, 200);
   EXPECT_EQ(good->body, "4 2");
   EXPECT_EQ(Fetch(server->port(), "GET", "/bad")->status, 500);
+}
+
+TEST(WasmModules, ReloadReplacesAWorkerWhoseWasmBytesChanged) {
+  TempDir dir;
+  dir.Write("math.wasm", MathWasm());
+  dir.Write("w.js", R"(
+let n = 0;
+export default {
+  fetch(request, env) { n++; return new Response(`${n} ${env.MATH instanceof WebAssembly.Module}`); }
+};
+)");
+  auto config = dir.Write("c.json", R"({"threads": 1, "workers": [
+      {"name": "w", "main": "w.js", "routes": ["*/*"], "wasm_modules": {"MATH": "math.wasm"}}]})");
+  auto server = EdgerunProcess::Start(config);
+  ASSERT_TRUE(server->started()) << server->log();
+  EXPECT_EQ(Fetch(server->port(), "GET", "/")->body, "1 true");
+  EXPECT_EQ(Fetch(server->port(), "GET", "/")->body, "2 true");
+  // The same code with a custom section appended: different bytes.
+  dir.Write("math.wasm", MathWasm() + std::string("\0\2\1x", 4));
+  server->Signal(SIGHUP);
+  ASSERT_TRUE(server->WaitForLog("replaced: w;", 10s)) << server->log();
+  EXPECT_EQ(Fetch(server->port(), "GET", "/")->body, "1 true");  // a new isolate
 }
 
 // The issue's "two tenants and two threads instantiating the same module compile it once".

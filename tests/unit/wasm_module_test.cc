@@ -136,24 +136,32 @@ std::string RuntimeCompile(bool allowed) {
   for (unsigned char c : bytes)
     json += std::to_string(c) + ",";
   json.back() = ']';
-  TestWorker worker(Files{{"math.wasm", bytes},
-                          {"index.js",
-                           "export default { async fetch(request, env) {\n"
-                           "  const bytes = new Uint8Array(env.BYTES);\n"
-                           "  const out = [];\n"
-                           "  const attempt = async (what, f) => {\n"
-                           "    try { await f(); out.push(what + ' ok'); }\n"
-                           "    catch (e) { out.push(what + ' ' + e.name + ': ' + e.message); }\n"
-                           "  };\n"
-                           "  await attempt('new Module', () => new WebAssembly.Module(bytes));\n"
-                           "  await attempt('compile', () => WebAssembly.compile(bytes));\n"
-                           "  await attempt('instantiate', () => WebAssembly.instantiate(bytes));\n"
-                           "  await attempt('bound', () => WebAssembly.instantiate(env.MATH));\n"
-                           "  return new Response(out.join('\\n'));\n"
-                           "} };\n"}},
-                    "index.js", isolates::ScriptFormat::kAuto,
-                    {{"BYTES", isolates::EnvBinding::Kind::kJson, json}}, {},
-                    Bind("MATH", "math.wasm", allowed));
+  TestWorker worker(
+      Files{{"math.wasm", bytes},
+            {"index.js",
+             "export default { async fetch(request, env) {\n"
+             "  const bytes = new Uint8Array(env.BYTES);\n"
+             "  const out = [];\n"
+             "  const attempt = async (what, f) => {\n"
+             "    try { await f(); out.push(what + ' ok'); }\n"
+             "    catch (e) { out.push(what + ' ' + e.name + ': ' + e.message); }\n"
+             "  };\n"
+             "  await attempt('new Module', () => new WebAssembly.Module(bytes));\n"
+             "  await attempt('compile', () => WebAssembly.compile(bytes));\n"
+             "  await attempt('instantiate', () => WebAssembly.instantiate(bytes));\n"
+             "  const wasm = () => new Response(bytes, {headers: {'content-type': "
+             "'application/wasm'}});\n"
+             "  await attempt('compileStreaming', () => WebAssembly.compileStreaming(wasm()));\n"
+             "  await attempt('instantiateStreaming', async () => {\n"
+             "    const {instance} = await "
+             "WebAssembly.instantiateStreaming(Promise.resolve(wasm()));\n"
+             "    if (instance.exports.add(2, 3) !== 5) throw new Error('wrong sum');\n"
+             "  });\n"
+             "  await attempt('bound', () => WebAssembly.instantiate(env.MATH));\n"
+             "  return new Response(out.join('\\n'));\n"
+             "} };\n"}},
+      "index.js", isolates::ScriptFormat::kAuto,
+      {{"BYTES", isolates::EnvBinding::Kind::kJson, json}}, {}, Bind("MATH", "math.wasm", allowed));
   if (!worker.started()) return "START FAILED: " + worker.start_error();
   auto response = worker.Get("/");
   if (!response) return "NO RESPONSE";
@@ -164,7 +172,9 @@ std::string RuntimeCompile(bool allowed) {
 }
 
 TEST(WasmModuleTest, RuntimeCompileIsAllowedByDefault) {
-  EXPECT_EQ(RuntimeCompile(true), "new Module ok\ncompile ok\ninstantiate ok\nbound ok");
+  EXPECT_EQ(RuntimeCompile(true),
+            "new Module ok\ncompile ok\ninstantiate ok\ncompileStreaming ok\n"
+            "instantiateStreaming ok\nbound ok");
 }
 
 TEST(WasmModuleTest, RuntimeCompileOffRefusesBytesButNotTheBoundModule) {
@@ -172,10 +182,47 @@ TEST(WasmModuleTest, RuntimeCompileOffRefusesBytesButNotTheBoundModule) {
   EXPECT_THAT(out, HasSubstr("new Module CompileError: "));
   EXPECT_THAT(out, HasSubstr("compile CompileError: "));
   EXPECT_THAT(out, HasSubstr("instantiate CompileError: "));
+  EXPECT_THAT(out, HasSubstr("compileStreaming CompileError: "));
+  EXPECT_THAT(out, HasSubstr("instantiateStreaming CompileError: "));
   EXPECT_THAT(out, HasSubstr("disallowed by embedder"));
   EXPECT_THAT(out, HasSubstr("bound ok"));
   EXPECT_THAT(out, HasSubstr("log: WebAssembly compile from bytes refused: the worker's config has "
                              "\"wasm_runtime_compile\": false"));
+}
+
+TEST(WasmModuleTest, StreamingChecksTheResponseAsTheSpecSays) {
+  EXPECT_EQ(testing::EvalJs(R"(
+    const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
+    const out = [];
+    const attempt = async (what, source) => {
+      try { const m = await WebAssembly.compileStreaming(source); out.push(what + ' ok ' + (m instanceof WebAssembly.Module)); }
+      catch (e) { out.push(what + ' ' + e.name + ': ' + e.message); }
+    };
+    await attempt('wasm', new Response(bytes, {headers: {'content-type': ' Application/WASM	'}}));
+    await attempt('type', new Response(bytes, {headers: {'content-type': 'application/wasm; x=y'}}));
+    await attempt('none', new Response(bytes));
+    await attempt('status', new Response(bytes, {status: 404, headers: {'content-type': 'application/wasm'}}));
+    await attempt('object', {headers: {get: () => 'application/wasm'}, ok: true});
+    const used = new Response(bytes, {headers: {'content-type': 'application/wasm'}});
+    await used.arrayBuffer();
+    await attempt('used', used);
+    await attempt('rejected', Promise.reject(new RangeError('no')));
+    return out.join('\n') + '\n' + WebAssembly.compileStreaming.length + ' ' +
+           WebAssembly.instantiateStreaming.name + ' ' +
+           Object.keys(WebAssembly).includes('compileStreaming');
+  )"),
+            "wasm ok true\n"
+            "type TypeError: WebAssembly.compileStreaming(): Incorrect response MIME type "
+            "'application/wasm; x=y'. Expected 'application/wasm'.\n"
+            "none TypeError: WebAssembly.compileStreaming(): Incorrect response MIME type (none). "
+            "Expected 'application/wasm'.\n"
+            "status TypeError: WebAssembly.compileStreaming(): HTTP status code is not ok\n"
+            "object TypeError: WebAssembly.compileStreaming(): Argument 0 must be a Response or a "
+            "Promise for one\n"
+            "used TypeError: Body has already been used. It can only be used once. Use clone() "
+            "first if you need to read it twice.\n"
+            "rejected RangeError: no\n"
+            "1 instantiateStreaming false");
 }
 
 TEST(WasmModuleTest, CacheCompilesOnceAndReportsErrorsWithTheLabel) {
@@ -205,6 +252,41 @@ TEST(WasmModuleTest, CacheCompilesOnceAndReportsErrorsWithTheLabel) {
   EXPECT_TRUE(cache.Load(isolate->isolate(), std::filesystem::path("/nonexistent/x.wasm"), &error)
                   .IsEmpty());
   EXPECT_EQ(error, "/nonexistent/x.wasm: cannot read: no such file");
+}
+
+TEST(WasmModuleTest, AFileIsReadAgainOnlyWhenItChanged) {
+  isolates::V8Platform::Initialize();
+  auto& cache = isolates::WasmModuleCache::Get();
+  std::string error;
+  auto isolate = isolates::WorkerIsolate::Create(64, &error);
+  ASSERT_TRUE(isolate) << error;
+  isolate->Adopt();
+  v8::Isolate::Scope isolate_scope(isolate->isolate());
+  v8::HandleScope handle_scope(isolate->isolate());
+  v8::Context::Scope context_scope(isolate->context());
+  std::filesystem::path file = std::filesystem::temp_directory_path() /
+                               ("edgerun-wasm-" + std::to_string(::getpid()) + ".wasm");
+  auto write = [&](const std::string& bytes) { std::ofstream(file, std::ios::binary) << bytes; };
+  auto load = [&] { return !cache.Load(isolate->isolate(), file, &error).IsEmpty(); };
+
+  write(Distinct(MathWasm()));
+  auto before = cache.stats();
+  ASSERT_TRUE(load()) << error;
+  ASSERT_TRUE(load()) << error;
+  auto after = cache.stats();
+  EXPECT_EQ(after.compiled - before.compiled, 1u);
+  EXPECT_EQ(after.reused - before.reused, 1u);
+
+  write(Distinct(MathWasm()));  // new content: compiled again
+  ASSERT_TRUE(load()) << error;
+  EXPECT_EQ(cache.stats().compiled - before.compiled, 2u);
+
+  write("garbage");  // an unchanged stamp must not hide this
+  EXPECT_FALSE(load());
+  EXPECT_THAT(error, HasSubstr(file.string() + ": invalid WebAssembly module: "));
+  std::filesystem::remove(file);
+  EXPECT_FALSE(load());
+  EXPECT_EQ(error, file.string() + ": cannot read: no such file");
 }
 
 TEST(WasmModuleTest, TwoIsolatesOnTwoThreadsCompileOnce) {
