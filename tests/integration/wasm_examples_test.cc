@@ -98,6 +98,19 @@ std::string WordFreqJson(std::string_view text, size_t top) {
   return out + "]}";
 }
 
+std::string WcJson(std::string_view text) {
+  uint64_t lines = std::count(text.begin(), text.end(), '\n');
+  uint64_t words = 0;
+  bool in_word = false;
+  for (unsigned char c : text) {
+    bool space = std::isspace(c);
+    if (!space && !in_word) ++words;
+    in_word = !space;
+  }
+  return "{\"lines\":" + std::to_string(lines) + ",\"words\":" + std::to_string(words) +
+         ",\"bytes\":" + std::to_string(text.size()) + "}";
+}
+
 // Bit by bit (no table), reflected polynomial 0xEDB88320.
 uint32_t Crc32(std::string_view data) {
   uint32_t crc = 0xFFFFFFFFu;
@@ -135,6 +148,38 @@ std::string Gray(std::string_view rgba) {
   return out;
 }
 
+// The integers of `text` (separated by whitespace or commas) with strtoll.
+std::string StatsJson(const std::string& text) {
+  long long count = 0, min = 0, max = 0;
+  __int128 sum = 0;
+  std::string token;
+  auto flush = [&] {
+    if (token.empty()) return;
+    long long n = std::strtoll(token.c_str(), nullptr, 10);
+    min = count ? std::min(min, n) : n;
+    max = count ? std::max(max, n) : n;
+    sum += n;
+    ++count;
+    token.clear();
+  };
+  for (char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c)) || c == ',') {
+      flush();
+    } else {
+      token += c;
+    }
+  }
+  flush();
+  std::string sum_text;
+  for (__int128 s = sum < 0 ? -sum : sum; sum_text.empty() || s; s /= 10) {
+    sum_text.insert(sum_text.begin(), static_cast<char>('0' + static_cast<int>(s % 10)));
+  }
+  if (sum < 0) sum_text.insert(sum_text.begin(), '-');
+  return "{\"count\":" + std::to_string(count) + ",\"sum\":" + sum_text +
+         ",\"min\":" + (count ? std::to_string(min) : "null") +
+         ",\"max\":" + (count ? std::to_string(max) : "null") + "}";
+}
+
 // ---- inputs ----
 
 // Deterministic pseudo-random text of about `bytes` bytes: a skewed choice from a vocabulary with
@@ -158,6 +203,19 @@ std::string MakeText(size_t bytes, uint32_t seed) {
     size_t i = std::min(r % kWords, (next() >> 8) % kWords);
     out += kVocabulary[i];
     out += kSeparators[(next() >> 8) % kSeps];
+  }
+  return out;
+}
+
+std::string MakeNumbers(size_t count, uint32_t seed) {
+  std::string out;
+  uint64_t x = seed;
+  for (size_t i = 0; i < count; ++i) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    long long n = static_cast<long long>(x >> 1) >> (x % 50);  // magnitudes up to 2^63
+    if (x & (1ull << 20)) n = -n;
+    out += std::to_string(n);
+    out += i % 7 == 6 ? "\n" : (i % 3 ? " " : ",");
   }
   return out;
 }
@@ -284,6 +342,58 @@ TEST_F(WasmCppExampleTest, WordFreqRejectsBadRequests) {
   EXPECT_EQ(get->header("allow"), "POST");
 }
 
+// ---- C++: WAGI command ----
+
+TEST_F(WasmCppExampleTest, WagiHelloReadsTheQueryString) {
+  auto plain = Fetch(server_->port(), "GET", "/wasm/cpp/cgi");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->status, 200) << plain->body << server_->log();
+  EXPECT_EQ(plain->header("content-type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(plain->body, "Hello, World!");
+
+  auto named = Fetch(server_->port(), "GET", "/wasm/cpp/cgi?lang=en&name=Ada+L%C3%B6vel%61ce");
+  ASSERT_TRUE(named);
+  EXPECT_EQ(named->status, 200) << named->body;
+  EXPECT_EQ(named->body, "Hello, Ada Lövelace!");
+}
+
+TEST_F(WasmCppExampleTest, WagiWordCountOfTheBody) {
+  const std::string text = "one two  three\nfour\tfive\r\n\nsix";
+  auto r = Post("/wasm/cpp/cgi", text);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body << server_->log();
+  EXPECT_EQ(r->header("content-type"), "application/json");
+  EXPECT_EQ(r->body, WcJson(text));
+
+  auto empty = Post("/wasm/cpp/cgi", "");
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->status, 200);
+  EXPECT_EQ(empty->body, R"({"lines":0,"words":0,"bytes":0})");
+
+  const std::string big = MakeText(3 << 20, 11);
+  auto large = Post("/wasm/cpp/cgi", big);
+  ASSERT_TRUE(large);
+  EXPECT_EQ(large->status, 200) << large->body.substr(0, 200);
+  EXPECT_EQ(large->body, WcJson(big));
+}
+
+TEST_F(WasmCppExampleTest, WagiRejectsBadRequests) {
+  auto escape = Fetch(server_->port(), "GET", "/wasm/cpp/cgi?name=%zz");
+  ASSERT_TRUE(escape);
+  EXPECT_EQ(escape->status, 400);
+  EXPECT_EQ(escape->body, "the query string has a malformed %-escape\n");
+
+  auto too_long = Fetch(server_->port(), "GET", "/wasm/cpp/cgi?name=" + std::string(101, 'x'));
+  ASSERT_TRUE(too_long);
+  EXPECT_EQ(too_long->status, 400);
+  EXPECT_EQ(too_long->body, "name is longer than 100 bytes\n");
+
+  auto put = Fetch(server_->port(), "PUT", "/wasm/cpp/cgi", "x");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 405);
+  EXPECT_EQ(put->header("allow"), "GET, HEAD, POST");
+}
+
 // ---- Rust: checksums and grayscale (JS worker + wasm32-unknown-unknown) ----
 
 std::string ChecksumJson(std::string_view data) {
@@ -372,9 +482,61 @@ TEST_F(WasmRustExampleTest, BadRequests) {
   EXPECT_EQ(get->header("allow"), "POST");
 }
 
-// ---- the bundled config (scripts/serve) routes to the examples, next to the catch-all hello ----
+// ---- Rust: WAGI command ----
 
-TEST(WasmExamplesBundledConfig, ServesTheExamplesNextToHello) {
+TEST_F(WasmRustExampleTest, WagiStatsOfIntegers) {
+  const std::string numbers = "3 -1 4\n1,5, 9\n\n-2 6\t5";
+  auto r = Post("/wasm/rust/stats", numbers);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body << server_->log();
+  EXPECT_EQ(r->header("content-type"), "application/json");
+  EXPECT_EQ(r->body, StatsJson(numbers));
+
+  auto text = Post("/wasm/rust/stats?format=text", "7 8");
+  ASSERT_TRUE(text);
+  EXPECT_EQ(text->status, 200);
+  EXPECT_EQ(text->header("content-type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(text->body, "count 2\nsum 15\nmin 7\nmax 8\n");
+}
+
+TEST_F(WasmRustExampleTest, WagiStatsOfEmptyAndLargeBodies) {
+  auto empty = Post("/wasm/rust/stats", "");
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->status, 200) << empty->body;
+  EXPECT_EQ(empty->body, R"({"count":0,"sum":0,"min":null,"max":null})");
+
+  // Values up to 2^63: the sum leaves the 64-bit range, which the command must not wrap.
+  const std::string numbers = MakeNumbers(200000, 9);
+  auto large = Post("/wasm/rust/stats", numbers);
+  ASSERT_TRUE(large);
+  EXPECT_EQ(large->status, 200) << large->body << server_->log();
+  EXPECT_EQ(large->body, StatsJson(numbers));
+}
+
+TEST_F(WasmRustExampleTest, WagiStatsRejectsBadRequests) {
+  auto bad = Post("/wasm/rust/stats", "1 2\n3 4x 5");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(bad->body, "line 2: \"4x\" is not a 64-bit integer\n");
+
+  auto overflow = Post("/wasm/rust/stats", "9223372036854775808");
+  ASSERT_TRUE(overflow);
+  EXPECT_EQ(overflow->status, 400);
+
+  auto format = Post("/wasm/rust/stats?format=xml", "1");
+  ASSERT_TRUE(format);
+  EXPECT_EQ(format->status, 400);
+  EXPECT_EQ(format->body, "format must be json or text, not \"xml\"\n");
+
+  auto del = Fetch(server_->port(), "DELETE", "/wasm/rust/stats");
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->status, 405);
+  EXPECT_EQ(del->header("allow"), "GET, HEAD, POST");
+}
+
+// ---- the bundled config (scripts/serve) routes to all four, next to the catch-all hello ----
+
+TEST(WasmExamplesBundledConfig, ServesEveryExampleNextToHello) {
   auto server = EdgerunProcess::Start(EDGERUN_SOURCE_DIR "/config/edgerun.json");
   ASSERT_TRUE(server->started()) << server->log();
   const uint16_t port = server->port();
@@ -385,10 +547,20 @@ TEST(WasmExamplesBundledConfig, ServesTheExamplesNextToHello) {
   EXPECT_EQ(wordfreq->status, 200) << wordfreq->body << server->log();
   EXPECT_EQ(wordfreq->body, WordFreqJson(text, 2));
 
+  auto cgi = Fetch(port, "POST", "/wasm/cpp/cgi", text);
+  ASSERT_TRUE(cgi);
+  EXPECT_EQ(cgi->status, 200) << cgi->body << server->log();
+  EXPECT_EQ(cgi->body, WcJson(text));
+
   auto checksum = Fetch(port, "POST", "/wasm/rust/checksum", text);
   ASSERT_TRUE(checksum);
   EXPECT_EQ(checksum->status, 200) << checksum->body << server->log();
   EXPECT_EQ(checksum->body, ChecksumJson(text));
+
+  auto stats = Fetch(port, "POST", "/wasm/rust/stats", "10 -20 30");
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->status, 200) << stats->body << server->log();
+  EXPECT_EQ(stats->body, StatsJson("10 -20 30"));
 
   auto hello = Fetch(port, "GET", "/wasm/other");
   ASSERT_TRUE(hello);
