@@ -22,11 +22,12 @@ enum ContextHandle : size_t {
   kPullBody = 4,
   kFetchDone = 5,
   kInstallWasmStreaming = 6,
+  kWagiHandler = 7,
 };
 inline constexpr const char* kContextHandleNames[] = {
-    "dispatch", "fireTimer", "hasFetchListener",    "bodyChunk",
-    "pullBody", "fetchDone", "installWasmStreaming"};
-inline constexpr size_t kContextHandleCount = 7;
+    "dispatch", "fireTimer", "hasFetchListener",     "bodyChunk",
+    "pullBody", "fetchDone", "installWasmStreaming", "wagiHandler"};
+inline constexpr size_t kContextHandleCount = 8;
 
 // The index of the worker context among the snapshot's contexts (SnapshotCreator::AddContext).
 inline constexpr size_t kWorkerContextSnapshotIndex = 0;

@@ -1,5 +1,6 @@
 #include "bindings/wasi_host.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <openssl/rand.h>
@@ -672,6 +673,73 @@ uint16_t WasiHost::PathFilestatGet(const GuestMemory& m, uint32_t dirfd, uint32_
   struct stat st {};
   if (::fstat(fd, &st) != 0) return FromErrno(errno);
   return StoreStat(m, stat_ptr, st) ? kSuccess : kFault;
+}
+
+// The entries of a directory (with "." and ".."), sorted by name so that cookies (indexes)
+// stay valid from one call to the next.
+uint16_t WasiHost::FdReaddir(const GuestMemory& m, uint32_t fd, uint32_t buf, uint32_t buf_len,
+                             uint64_t cookie, uint32_t bufused_ptr) {
+  Entry* entry = Find(fd);
+  if (entry == nullptr) return kBadf;
+  if (entry->kind != Kind::kDir) return kNotdir;
+  uint8_t* out = m.Bytes(buf, buf_len);
+  if (out == nullptr || m.Bytes(bufused_ptr, 4) == nullptr) return kFault;
+  std::string ignored;
+  int dir_fd = OpenUnder(*entry, "", true, true, &ignored);
+  if (dir_fd < 0) return FromErrno(-dir_fd);
+  DIR* dir = ::fdopendir(dir_fd);
+  if (dir == nullptr) {
+    ::close(dir_fd);
+    return FromErrno(errno);
+  }
+  struct Dirent {
+    std::string name;
+    uint64_t ino;
+    uint8_t type;
+  };
+  std::vector<Dirent> entries;
+  while (struct dirent* d = ::readdir(dir)) {
+    uint8_t type = kFiletypeUnknown;
+    switch (d->d_type) {
+      case DT_DIR:
+        type = kFiletypeDirectory;
+        break;
+      case DT_REG:
+        type = kFiletypeRegularFile;
+        break;
+      case DT_LNK:
+        type = kFiletypeSymbolicLink;
+        break;
+      case DT_CHR:
+        type = kFiletypeCharacterDevice;
+        break;
+      default:
+        break;
+    }
+    entries.push_back({d->d_name, d->d_ino, type});
+  }
+  ::closedir(dir);
+  std::sort(entries.begin(), entries.end(),
+            [](const Dirent& a, const Dirent& b) { return a.name < b.name; });
+  // Each entry: a 24-byte witx `dirent` then its name. A last entry that does not fit is cut
+  // short and the buffer reported full, which tells the guest to retry with a bigger one.
+  uint64_t used = 0;
+  for (uint64_t i = cookie; i < entries.size() && used < buf_len; i++) {
+    uint8_t header[24] = {};
+    uint64_t next = i + 1;
+    uint32_t namlen = static_cast<uint32_t>(entries[i].name.size());
+    std::memcpy(header, &next, 8);
+    std::memcpy(header + 8, &entries[i].ino, 8);
+    std::memcpy(header + 16, &namlen, 4);
+    header[20] = entries[i].type;
+    std::string record(reinterpret_cast<const char*>(header), sizeof header);
+    record += entries[i].name;
+    uint64_t n = std::min<uint64_t>(record.size(), buf_len - used);
+    std::memcpy(out + used, record.data(), n);
+    used += n;
+  }
+  m.Store<uint32_t>(bufused_ptr, static_cast<uint32_t>(used));
+  return kSuccess;
 }
 
 uint16_t WasiHost::PollOneoff(const GuestMemory& m, uint32_t in, uint32_t out,

@@ -144,6 +144,8 @@ class WasiHost {
                     uint64_t rights_inheriting, uint32_t fdflags, uint32_t fd_ptr);
   uint16_t PathFilestatGet(const GuestMemory& m, uint32_t dirfd, uint32_t flags, uint32_t path_ptr,
                            uint32_t path_len, uint32_t stat_ptr);
+  uint16_t FdReaddir(const GuestMemory& m, uint32_t fd, uint32_t buf, uint32_t buf_len,
+                     uint64_t cookie, uint32_t bufused_ptr);
   uint16_t PollOneoff(const GuestMemory& m, uint32_t in, uint32_t out, uint32_t nsubscriptions,
                       uint32_t nevents_ptr);
   void ProcExit(uint32_t code) { exit_code_ = code; }

@@ -118,6 +118,7 @@ WASI_NATIVE(FdPrestatDirName, h.FdPrestatDirName(m, A32(0), A32(1), A32(2)))
 WASI_NATIVE(PathOpen,
             h.PathOpen(m, A32(0), A32(1), A32(2), A32(3), A32(4), A64(5), A64(6), A32(7), A32(8)))
 WASI_NATIVE(PathFilestatGet, h.PathFilestatGet(m, A32(0), A32(1), A32(2), A32(3), A32(4)))
+WASI_NATIVE(FdReaddir, h.FdReaddir(m, A32(0), A32(1), A32(2), A64(3), A32(4)))
 WASI_NATIVE(PollOneoff, h.PollOneoff(m, A32(0), A32(1), A32(2), A32(3)))
 WASI_NATIVE(SchedYield, (static_cast<void>(h), static_cast<void>(m), wasi::kSuccess))
 
@@ -264,6 +265,7 @@ void AppendWasiNatives(std::vector<NativeFunction>* out) {
   out->push_back({"wasi_fd_prestat_dir_name", FdPrestatDirName, 4});
   out->push_back({"wasi_path_open", PathOpen, 10});
   out->push_back({"wasi_path_filestat_get", PathFilestatGet, 6});
+  out->push_back({"wasi_fd_readdir", FdReaddir, 6});
   out->push_back({"wasi_poll_oneoff", PollOneoff, 5});
   out->push_back({"wasi_sched_yield", SchedYield, 1});
   out->push_back({"wasi_proc_exit", ProcExit, 2});

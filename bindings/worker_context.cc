@@ -14,8 +14,9 @@ v8::MaybeLocal<v8::Context> NewWorkerContext(v8::Isolate* isolate, WorkerContext
   }
   v8::Global<v8::Function> install_wasm_streaming;
   v8::Global<v8::Function>* targets[kContextHandleCount] = {
-      &handles->dispatch,  &handles->fire_timer, &handles->has_fetch_listener, &handles->body_chunk,
-      &handles->pull_body, &handles->fetch_done, &install_wasm_streaming};
+      &handles->dispatch,      &handles->fire_timer,  &handles->has_fetch_listener,
+      &handles->body_chunk,    &handles->pull_body,   &handles->fetch_done,
+      &install_wasm_streaming, &handles->wagi_handler};
   for (size_t i = 0; i < kContextHandleCount; ++i) {
     v8::Local<v8::Function> fn;
     if (!context->GetDataFromSnapshotOnce<v8::Function>(i).ToLocal(&fn)) {

@@ -42,6 +42,9 @@ struct WorkerContextHandles {
   // fetch_done(id, status, statusText, [name, value, ...], bodyId) or fetch_done(id, error):
   // the answer to outbound fetch `id` (see Host::StartFetch).
   v8::Global<v8::Function> fetch_done;
+  // wagi_handler(module, scriptName) -> fetch(request, env, ctx): the handler of a WAGI worker
+  // (46_wagi.js), running the WASI command `module` once per request.
+  v8::Global<v8::Function> wagi_handler;
 
   void Reset() {
     dispatch.Reset();
@@ -50,6 +53,7 @@ struct WorkerContextHandles {
     body_chunk.Reset();
     pull_body.Reset();
     fetch_done.Reset();
+    wagi_handler.Reset();
   }
 };
 

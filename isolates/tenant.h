@@ -121,6 +121,7 @@ class Tenant final : public bindings::Host, public IsolateWaker {
 
   // tenant_load.cc
   bool LoadWorker(v8::Local<v8::Context> context, std::string* error);
+  bool LoadWagi(v8::Local<v8::Context> context, std::string* error);  // tenant_wagi.cc
   bool LoadModule(v8::Local<v8::Context> context, v8::Local<v8::Module> module, std::string* error);
   bool LoadServiceWorker(v8::Local<v8::Context> context, const std::string& source,
                          std::string* error);

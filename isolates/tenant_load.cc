@@ -46,6 +46,7 @@ bool Tenant::LoadWasmFile(const std::filesystem::path& file,
 }
 
 bool Tenant::LoadWorker(v8::Local<v8::Context> context, std::string* error) {
+  if (spec_.type == WorkerType::kWagi) return LoadWagi(context, error);
   v8::TryCatch try_catch(isolate_);
   if (spec_.format == ScriptFormat::kServiceWorker) {
     std::string source;

@@ -23,7 +23,8 @@ class WasmModuleCache {
  public:
   static WasmModuleCache& Get();
 
-  // Reads `file`, compiles it at most once per distinct content for the whole process (two
+  // Reads `file` (unless it was loaded before and its inode, size, mtime and ctime are the
+  // same), compiles it at most once per distinct content for the whole process (two
   // threads asking at once: one compiles, the other waits), and returns a WebAssembly.Module
   // for `isolate`, whose context must be entered. On failure returns empty with
   // *error = "<file>: <reason>"; nothing is thrown into the isolate.
@@ -62,11 +63,23 @@ class WasmModuleCache {
     std::string error;                             // the reason, without the label
   };
 
+  // What tells a file changed without reading it.
+  struct FileStamp {
+    uint64_t device, inode;
+    int64_t size, mtime_ns, ctime_ns;
+    bool operator==(const FileStamp&) const = default;
+  };
+  static std::optional<FileStamp> StampOf(const std::filesystem::path& file);
+
   std::shared_ptr<Entry> Compile(v8::Isolate* isolate, std::string_view bytes);
+  v8::MaybeLocal<v8::WasmModuleObject> Instantiate(v8::Isolate* isolate, const Entry& entry,
+                                                   const std::string& label, std::string* error);
 
   mutable std::mutex mutex_;
   std::condition_variable ready_;
   std::unordered_map<Key, std::shared_ptr<Entry>, KeyHash> entries_;
+  // path -> the stamp it had when last read, and its entry (successful compiles only)
+  std::unordered_map<std::string, std::pair<FileStamp, std::shared_ptr<Entry>>> by_file_;
   Stats stats_;
 };
 

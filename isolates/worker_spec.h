@@ -16,6 +16,9 @@ enum class ScriptFormat {
   kServiceWorker,  // addEventListener("fetch", e => e.respondWith(...))
 };
 
+// What `main` is: JavaScript, or a WASI command served as WAGI (config "type": "wagi").
+enum class WorkerType { kJavaScript, kWagi };
+
 struct EnvBinding {
   enum class Kind { kString, kJson };
   std::string name;
@@ -35,6 +38,7 @@ struct WorkerSpec {
   std::string name;
   std::filesystem::path main;  // absolute, normalized
   ScriptFormat format = ScriptFormat::kAuto;
+  WorkerType type = WorkerType::kJavaScript;
   std::vector<EnvBinding> vars;         // env.NAME from "vars"
   std::vector<EnvBinding> secrets;      // env.NAME from "secrets" (values resolved; never logged)
   std::string compatibility_date;       // "YYYY-MM-DD" or empty

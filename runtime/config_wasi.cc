@@ -4,12 +4,14 @@
 
 #include "runtime/config_object.h"
 #include "runtime/config_values.h"
+#include "runtime/did_you_mean.h"
 
 namespace edgerun::runtime {
 namespace {
 
 namespace fs = std::filesystem;
 constexpr std::string_view kWasiKeys[] = {"preopens"};
+constexpr std::string_view kTypes[] = {"javascript", "wagi"};
 
 void ReadPreopen(std::string_view guest, simdjson::dom::element value, const std::string& path,
                  const fs::path& config_dir, ConfigDiagnostics& diag,
@@ -58,6 +60,40 @@ void ReadWasi(simdjson::dom::element value, const std::string& path, const fs::p
   if (!object) return;
   for (const auto& [guest, dir] : object->fields()) {
     ReadPreopen(guest, dir, object->PathOf(guest), config_dir, diag, preopens);
+  }
+}
+
+void ReadWorkerType(const ConfigObject& worker, ConfigDiagnostics& diag,
+                    isolates::WorkerSpec* spec) {
+  std::optional<simdjson::dom::element> value = worker.Get("type");
+  if (!value) return;
+  std::string path = worker.PathOf("type");
+  std::optional<std::string_view> text =
+      ReadString(*value, path, diag, "\"javascript\" or \"wagi\"");
+  if (!text) return;
+  if (*text == "javascript") {
+    spec->type = isolates::WorkerType::kJavaScript;
+    return;
+  }
+  if (*text != "wagi") {
+    std::string message = "expected \"javascript\" or \"wagi\", got " + JsonQuote(*text);
+    if (std::optional<std::string_view> close = ClosestMatch(*text, kTypes)) {
+      message += "; did you mean \"" + std::string(*close) + "\"?";
+    }
+    diag.Error(path, message);
+    return;
+  }
+  spec->type = isolates::WorkerType::kWagi;
+  if (worker.Get("format")) {
+    diag.Error(worker.PathOf("format"),
+               "\"format\" does not apply to a wagi worker (its main is a WebAssembly module, "
+               "not a script); remove it");
+  }
+  if (!spec->main.empty() && spec->main.extension() != ".wasm") {
+    diag.Error(worker.PathOf("main"),
+               "a wagi worker's main must be a WASI command module (a "
+               ".wasm file), got " +
+                   JsonQuote(spec->main.filename().string()));
   }
 }
 

@@ -27,7 +27,8 @@ constexpr std::string_view kWorkerKeys[] = {"name",
                                             "outbound",
                                             "wasm_modules",
                                             "wasm_runtime_compile",
-                                            "wasi"};
+                                            "wasi",
+                                            "type"};
 constexpr std::string_view kOutboundKeys[] = {"allow_private"};
 constexpr std::string_view kRouteKeys[] = {"pattern"};
 constexpr std::string_view kFormats[] = {"auto", "modules", "service-worker"};
@@ -324,6 +325,7 @@ ParsedWorker ReadWorker(element value, std::string json_path, const fs::path& co
       spec.wasm_runtime_compile = *flag;
     }
   }
+  ReadWorkerType(*worker, diag, &spec);
   if (auto wasi = worker->Get("wasi")) {
     ReadWasi(*wasi, worker->PathOf("wasi"), config_dir, diag, &spec.wasi_preopens);
   }

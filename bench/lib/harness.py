@@ -27,7 +27,7 @@ ROOT = os.path.dirname(BENCH)
 WORKLOADS_DIR = os.path.join(BENCH, 'workloads')
 PEERS = os.path.join(BENCH, '.peers', 'node_modules')
 
-WORKLOADS = ['hello', 'json', 'echo-post', 'wasm', 'proxy', 'stream']
+WORKLOADS = ['hello', 'json', 'echo-post', 'wasm', 'wagi', 'proxy', 'stream']
 JS_RUNTIMES = ['edgerun', 'workerd', 'deno', 'bun', 'node']
 ALL_RUNTIMES = JS_RUNTIMES + ['nginx']  # nginx: hello only (the HTTP layer's ceiling)
 
@@ -461,6 +461,9 @@ class Expect:
             return None if got == self.post_json else f'wrong answer {got!r:.80}'
         if workload == 'wasm':
             return None if body.strip() == self.wasm else f'body {body[:40]!r}, want {self.wasm.decode()}'
+        if workload == 'wagi':
+            # examples/wasm-cpp's WAGI command, one fresh instance per request (edgerun only).
+            return None if body == b'Hello, World!' else f'body {body[:40]!r}'
         if workload == 'proxy':
             if self.origin_body is None:
                 return 'origin not available'

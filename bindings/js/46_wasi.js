@@ -131,15 +131,19 @@
           throw new TypeError('WASI: start(): the instance exports both _start and _initialize');
         }
         this.#begin('start', exports.memory);
+        let failure;
         try {
           exports._start();
           return 0;
         } catch (error) {
           const code = wasiExitCode(this.#handle);
-          if (code < 0 || !this.#returnOnExit) throw error;
+          if (code < 0 || !this.#returnOnExit) {
+            failure = error;
+            throw error;
+          }
           return code;
         } finally {
-          this.#end();
+          this.#end(failure);
         }
       }
 
@@ -170,13 +174,15 @@
         this.#pair[1] = memory;
       }
 
-      #end() {
+      // Ends the output streams: closed after a normal end, errored with the failure (a trap,
+      // a limit) otherwise, so a reader learns the output is incomplete.
+      #end(failure) {
         for (const fd of [1, 2]) {
           const writer = this.#writers[fd];
           if (writer === undefined) continue;
           const rest = wasiOutput(this.#handle, fd, true);
           if (rest.length > 0) writer.write(rest).catch(() => {});
-          writer.close().catch(() => {});
+          (failure === undefined ? writer.close() : writer.abort(failure)).catch(() => {});
           this.#writers[fd] = undefined;
         }
       }

@@ -101,7 +101,7 @@ TEST_F(ExamplesTest, AccessLogNamesTheWorker) {
 TEST(ExampleConfig, PassesCheck) {
   CommandResult r = RunEdgerun({"check", "--config", EDGERUN_SOURCE_DIR "/config/edgerun.json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("ok (6 workers)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ok (10 workers)"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -84,6 +84,36 @@ addEventListener('fetch', event => {
   EXPECT_EQ(sw->body, "42");
 }
 
+TEST(WasmModules, RuntimeCompileCanBeTurnedOffPerWorker) {
+  TempDir dir;
+  dir.Write("math.wasm", MathWasm());
+  std::string bytes = MathWasm();
+  std::string list;
+  for (unsigned char c : bytes)
+    list += std::to_string(c) + ",";
+  dir.Write("w.js", "const bytes = new Uint8Array([" + list + R"(]);
+export default {
+  async fetch(request, env) {
+    let runtime;
+    try { await WebAssembly.instantiate(bytes); runtime = 'compiled'; }
+    catch (e) { runtime = e.name; }
+    const bound = new WebAssembly.Instance(env.MATH).exports.add(2, 2);
+    return new Response(`${runtime} ${bound}`);
+  }
+};
+)");
+  auto config = dir.Write("c.json", R"({"threads": 1, "workers": [
+      {"name": "open", "main": "w.js", "routes": ["*/open*"], "wasm_modules": {"MATH": "math.wasm"}},
+      {"name": "closed", "main": "w.js", "routes": ["*/closed*"],
+       "wasm_modules": {"MATH": "math.wasm"}, "wasm_runtime_compile": false}]})");
+  auto server = EdgerunProcess::Start(config);
+  ASSERT_TRUE(server->started()) << server->log();
+  EXPECT_EQ(Fetch(server->port(), "GET", "/open")->body, "compiled 4");
+  EXPECT_EQ(Fetch(server->port(), "GET", "/closed")->body, "CompileError 4");
+  EXPECT_TRUE(server->WaitForLog("[closed] WebAssembly compile from bytes refused", 5s))
+      << server->log();
+}
+
 TEST(WasmModules, CheckReportsAnInvalidModuleWithFileAndReason) {
   TempDir dir;
   dir.Write("good.wasm", MathWasm());

@@ -298,7 +298,7 @@ TEST_F(ConfigTest, UnknownKeysListTheAllowedOnesAndSuggestTheClosest) {
   ExpectOnlyError(Worker(R"("mian": "x.js")"), "$.workers[0].mian",
                   "unknown key 'mian', did you mean 'main'? (allowed keys: name, main, format, "
                   "routes, vars, secrets, compatibility_date, outbound, "
-                  "wasm_modules, wasm_runtime_compile, wasi)");
+                  "wasm_modules, wasm_runtime_compile, wasi, type)");
   ExpectOnlyError(Worker(R"("Routes": [])"), "$.workers[0].Routes", "did you mean 'routes'?");
   ExpectOnlyError(Worker(R"("compatibility-date": "2024-01-01")"),
                   "$.workers[0][\"compatibility-date\"]", "did you mean 'compatibility_date'?");

@@ -295,14 +295,15 @@ isolates::TenantLimits LimitsWithTimes(uint64_t cpu_ms, uint64_t wall_ms, uint64
 
 TEST(Tenant, CpuIsChargedAcrossEveryRunOfARequest) {
   // Each run of JS stays under the 60 ms budget; together they exceed it. The runs are a fixed
-  // amount of work (about 20-30 ms of CPU each here), not wall-clock spins: on a loaded machine
-  // a wall-clock spin gets only a fraction of a core and may never add up to the budget.
+  // amount of work (about 20-30 ms of CPU each before the loop is optimized, ~8 ms after), not
+  // wall-clock spins: on a loaded machine a wall-clock spin gets only a fraction of a core and
+  // may never add up to the budget. 20 runs exceed it even once optimized.
   TestWorker w(Files{{"index.js",
                       "let sink = 0;\n"
                       "function work() { let x = 0; for (let i = 0; i < 3e7; i++) x = (x + i) | 0; "
                       "sink = x; }\n"
                       "export default { async fetch() {\n"
-                      "  for (let i = 0; i < 8; i++) {\n"
+                      "  for (let i = 0; i < 20; i++) {\n"
                       "    work();\n"
                       "    await new Promise(r => setTimeout(r, 5));\n"
                       "  }\n"

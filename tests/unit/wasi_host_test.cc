@@ -278,6 +278,34 @@ TEST(WasiHost, OpenedFilesSeekAndStat) {
   EXPECT_EQ(host.FdClose(fd), kBadf);
 }
 
+TEST(WasiHost, ReaddirListsAPreopenInPiecesByCookie) {
+  TempTree tree;
+  Options options;
+  options.preopens = {{"/data", tree.data()}};
+  WasiHost host(std::move(options));
+  Guest g;
+  // Reads everything from `cookie` with a buffer of `size`: the names, and the last d_next.
+  auto list = [&](uint64_t cookie, uint32_t size) {
+    EXPECT_EQ(host.FdReaddir(g.memory, 3, 1000, size, cookie, 300), kSuccess);
+    std::vector<std::string> names;
+    uint32_t used = g.U32(300), at = 0;
+    while (at + 24 <= used) {
+      uint32_t len = g.U32(1000 + at + 16);
+      if (at + 24 + len > used) break;  // cut short: the guest retries
+      names.push_back(g.Str(1000 + at + 24, len) + ":" + std::to_string(g.bytes[1000 + at + 20]));
+      at += 24 + len;
+    }
+    return names;
+  };
+  EXPECT_EQ(list(0, 4096), (std::vector<std::string>{".:3", "..:3", "escape:7", "escape-rel:7",
+                                                     "hello.txt:4", "inside-link:7", "sub:3"}));
+  EXPECT_EQ(list(5, 4096), (std::vector<std::string>{"inside-link:7", "sub:3"}));
+  EXPECT_EQ(list(0, 60), (std::vector<std::string>{".:3", "..:3"}));  // the third is cut short
+  EXPECT_EQ(g.U32(300), 60u);
+  EXPECT_EQ(host.FdReaddir(g.memory, 1, 1000, 100, 0, 300), kNotdir);
+  EXPECT_EQ(host.FdReaddir(g.memory, 3, 65500, 100, 0, 300), kFault);
+}
+
 TEST(WasiHost, PollOneoffSleepsForAClockAndAnswersFdsAtOnce) {
   WasiHost host({});
   Guest g;

@@ -149,6 +149,21 @@ TEST(WasiWorker, FilesUnderThePreopenOnlyAndReadOnly) {
   EXPECT_EQ(response->body.find("TOP SECRET"), std::string::npos);
 }
 
+TEST(WasiWorker, DirectoriesUnderThePreopenCanBeListed) {
+  Files files = WorkerFiles("return run(['list', '/data']).out + run(['list', '/data/sub']).out;");
+  files["assets/a.txt"] = "a";
+  files["assets/sub/b.txt"] = "b";
+  TestWorker worker(
+      std::move(files), "index.js", isolates::ScriptFormat::kAuto, {}, {},
+      [](isolates::WorkerSpec& spec) {
+        spec.wasi_preopens = {{"/data", (spec.main.parent_path() / "assets").string()}};
+      });
+  ASSERT_TRUE(worker.started()) << worker.start_error();
+  auto response = worker.Get("/");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->body, ".\n..\na.txt\nsub\n.\n..\nb.txt\n");
+}
+
 TEST(WasiWorker, NoPreopenMeansNoFiles) {
   EXPECT_EQ(RunWasi("return run(['files', '/data/hello.txt']).out;"),
             "/data/hello.txt: error Capabilities insufficient\n"
@@ -163,6 +178,15 @@ TEST(WasiWorker, StdoutCanBeAWritableStream) {
                     "return (chunks.length > 1) + ' ' + chunks.join('').split('\\n')[1] + ' ' +"
                     " r.out.length + ' ' + JSON.stringify(r.err);"),
             "true arg1=echo 0 \"to stderr\\n\"");
+}
+
+TEST(WasiWorker, AStreamIsErroredWhenTheProgramTraps) {
+  EXPECT_EQ(RunWasi("let reason;\n"
+                    "const stdout = new WritableStream({abort(r) { reason = r; }});\n"
+                    "try { run(['trap'], {stdout}); } catch (e) {}\n"
+                    "await new Promise(r => setTimeout(r, 0));\n"
+                    "return String(reason);"),
+            "RuntimeError: unreachable");
 }
 
 TEST(WasiWorker, UnimplementedImportsAnswerEnosysAndEveryNameIsThere) {

@@ -1,10 +1,12 @@
 // A WASI command for the WASI host's tests: argv[1] picks what it does, so one module covers
 // stdio, exit codes, args/environ, random, clocks, files under a preopen, and traps.
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -54,7 +56,8 @@ int Clocks() {
   if (clock_gettime(CLOCK_MONOTONIC, &mono1) != 0) return 3;
   if (nanosleep(&sleep_for, nullptr) != 0) return 4;
   if (clock_gettime(CLOCK_MONOTONIC, &mono2) != 0) return 5;
-  long long slept_ns = (mono2.tv_sec - mono1.tv_sec) * 1000000000LL + (mono2.tv_nsec - mono1.tv_nsec);
+  long long slept_ns =
+      (mono2.tv_sec - mono1.tv_sec) * 1000000000LL + (mono2.tv_nsec - mono1.tv_nsec);
   std::printf("realtime=%lld\nslept_ms=%lld\n", static_cast<long long>(real.tv_sec),
               slept_ns / 1000000);
   return 0;
@@ -84,6 +87,23 @@ int Files(int argc, char** argv) {
   return 0;
 }
 
+// Lists a directory, sorted.
+int List(const char* path) {
+  DIR* dir = opendir(path);
+  if (dir == nullptr) {
+    std::printf("%s: error %s\n", path, std::strerror(errno));
+    return 0;
+  }
+  std::vector<std::string> names;
+  while (dirent* d = readdir(dir))
+    names.push_back(d->d_name);
+  closedir(dir);
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names)
+    std::printf("%s\n", name.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -92,6 +112,7 @@ int main(int argc, char** argv) {
   if (mode == "random") return Random();
   if (mode == "clocks") return Clocks();
   if (mode == "files") return Files(argc, argv);
+  if (mode == "list") return List(argc > 2 ? argv[2] : "/data");
   if (mode == "exit") std::exit(argc > 2 ? std::atoi(argv[2]) : 1);
   if (mode == "trap") __builtin_trap();
   if (mode == "loop") {
