@@ -226,6 +226,7 @@ img{max-width:100%;image-rendering:pixelated}code{background:#eee;padding:0 .2em
 <li><a href="/heat?n=128&amp;steps=500"><code>/heat?n=128&amp;steps=500</code></a> heat equation on an n &times; n plate</li>
 <li><a href="/matmul?n=200"><code>/matmul?n=200</code></a> n &times; n matrix product with a checksum</li>
 <li><a href="/dot?n=1000000"><code>/dot?n=1000000</code></a> dot product of two n-vectors</li>
+<li><a href="/wagi/hello"><code>/wagi/hello</code></a> a Fortran program answering as CGI (a WAGI worker)</li>
 </ul>
 <p>Each response's <code>Server-Timing</code> header gives the time spent in the kernel.</p>
 </body>

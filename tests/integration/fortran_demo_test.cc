@@ -221,13 +221,25 @@ TEST_F(FortranDemoTest, ParametersOutOfRangeAre400) {
   EXPECT_EQ(missing->status, 404);
 }
 
+// hello_wagi.wasm served as a pure-WASM worker: its `print` output becomes the HTTP response.
+TEST_F(FortranDemoTest, FortranWagiWorkerAnswers) {
+  auto r = Fetch(server_->port(), "GET", "/wagi/hello");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body << server_->log();
+  EXPECT_EQ(r->header("content-type"), "text/plain");
+  EXPECT_EQ(r->body,
+            " Hello from Fortran!\n"
+            " H(10) = 2.9289682539682538 n = 10 ok = T\n");
+}
+
 TEST_F(FortranDemoTest, IndexPageShowsTheImageAndLinksTheEndpoints) {
   auto r = Fetch(server_->port(), "GET", "/");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->header("content-type"), "text/html;charset=utf-8");
   EXPECT_NE(r->body.find("<img src=\"/mandelbrot.png?"), std::string::npos) << r->body;
-  for (const char* link : {"href=\"/heat?", "href=\"/matmul?", "href=\"/dot?"}) {
+  for (const char* link :
+       {"href=\"/heat?", "href=\"/matmul?", "href=\"/dot?", "href=\"/wagi/hello\""}) {
     EXPECT_NE(r->body.find(link), std::string::npos) << link;
   }
   // The image the page shows is served.
