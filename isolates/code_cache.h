@@ -43,6 +43,10 @@ class CodeCache {
                                            v8::Local<v8::String> source, std::string_view text,
                                            v8::ScriptOrigin& origin);
 
+  // A miss is cached shortly after, by a background thread (see code_cache.cc): this waits
+  // until every miss so far is (for tests).
+  void WaitForSerializing();
+
   uint64_t hits() const { return hits_.load(); }
   uint64_t misses() const { return misses_.load(); }
   uint64_t rejected() const { return rejected_.load(); }
@@ -55,15 +59,18 @@ class CodeCache {
       return h;
     }
   };
+  class Serializer;
   std::filesystem::path PathOf(const Key& key) const;
-  template <typename Compiled, typename CompileFn, typename UnboundFn>
+  void SerializeLater(Kind kind, const Key& key, std::string_view text);
+  template <typename Compiled, typename CompileFn>
   v8::MaybeLocal<Compiled> CompileCached(Kind kind, std::string_view text,
                                          v8::Local<v8::String> source, v8::ScriptOrigin& origin,
-                                         CompileFn compile, UnboundFn unbound);
+                                         CompileFn compile);
 
   std::mutex mutex_;
   std::unordered_map<Key, std::shared_ptr<const std::string>, KeyHash> entries_;
   std::filesystem::path dir_;
+  Serializer* serializer_ = nullptr;  // made on the first miss, never freed
   std::atomic<uint64_t> hits_{0}, misses_{0}, rejected_{0};
 };
 

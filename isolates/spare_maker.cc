@@ -62,6 +62,8 @@ void SpareMaker::Run() {
     lock.unlock();
     std::string error;
     std::unique_ptr<WorkerIsolate> spare = WorkerIsolate::Create(heap_limit_mb, &error);
+    // Here, off the loop: a tenant's isolate made on the loop (no spare ready) skips this.
+    if (spare != nullptr) spare->CollectStartupGarbage();
     lock.lock();
     if (spare == nullptr) break;  // the pool makes its own; it logs the reason then
     if (heap_limit_mb == heap_limit_mb_) ready_.push_back(std::move(spare));

@@ -2,7 +2,9 @@
 // cost of creating one never lands on an event loop: ~1 ms for the first isolates of a process,
 // and more as the process holds more of them, because for every new isolate V8 10.2 scans
 // /proc/self/maps to place its code range near the embedded builtins (~9 ms with 1,000 live
-// isolates here). The loop thread takes finished spares and adopts them (WorkerIsolate::Adopt).
+// isolates here). Each spare then gets a full GC (WorkerIsolate::CollectStartupGarbage), which
+// drops the garbage the snapshot's deserialization leaves. The loop thread takes finished spares
+// and adopts them (WorkerIsolate::Adopt).
 #pragma once
 
 #include <uv.h>

@@ -28,6 +28,12 @@ std::unique_ptr<WorkerIsolate> WorkerIsolate::Create(size_t heap_limit_mb, std::
   return self;
 }
 
+void WorkerIsolate::CollectStartupGarbage() {
+  v8::Locker locker(isolate_);
+  v8::Isolate::Scope isolate_scope(isolate_);
+  isolate_->LowMemoryNotification();
+}
+
 void WorkerIsolate::Adopt() {
   if (locker_ == nullptr) locker_ = std::make_unique<v8::Locker>(isolate_);
 }

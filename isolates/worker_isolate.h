@@ -27,6 +27,10 @@ class WorkerIsolate {
 
   // Makes the calling thread the isolate's thread: locks it until destruction.
   void Adopt();
+  // A full, memory-reducing GC (~1.5-2 ms). Deserializing the snapshot leaves most of map space
+  // garbage: collected, V8's count of the isolate falls from 1,536 to 1,032 KiB and its RSS by
+  // ~40 KiB. For spares, on the spare maker's thread; not after Adopt() (no lock taken here).
+  void CollectStartupGarbage();
   WorkerIsolate(const WorkerIsolate&) = delete;
   WorkerIsolate& operator=(const WorkerIsolate&) = delete;
 

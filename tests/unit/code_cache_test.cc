@@ -21,6 +21,7 @@ TEST(CodeCache, SameLengthEditNeverRunsStaleCode) {
   const std::string v2 = "export default { fetch() { return new Response(String(2222)); } };";
   ASSERT_EQ(v1.size(), v2.size());
   EXPECT_EQ(Answer(v1), "1111");
+  cache.WaitForSerializing();
   uint64_t hits = cache.hits();
   EXPECT_EQ(Answer(v1), "1111");  // a second isolate: served from the cache
   EXPECT_EQ(cache.hits(), hits + 1);
@@ -33,6 +34,7 @@ TEST(CodeCache, ServiceWorkerScriptsAreCachedToo) {
   const std::string sw =
       "addEventListener('fetch', e => e.respondWith(new Response('sw-cached-' + 42)));";
   EXPECT_EQ(Answer(sw, "sw.js"), "sw-cached-42");
+  cache.WaitForSerializing();
   uint64_t hits = cache.hits();
   EXPECT_EQ(Answer(sw, "sw.js"), "sw-cached-42");
   // Format "auto" compiles the file as a module first (no exports: a service worker), then as a
@@ -58,6 +60,7 @@ TEST(CodeCache, DirectoryKeepsEntriesAcrossAMemoryClear) {
   const std::string source =
       "export default { fetch() { return new Response('from disk ' + 7); } };";
   EXPECT_EQ(Answer(source), "from disk 7");
+  cache.WaitForSerializing();
   size_t files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     files += entry.path().extension() == ".codecache";
