@@ -14,7 +14,9 @@ char buffer[256];
 }  // namespace
 
 extern "C" {
-__attribute__((export_name("add"))) int add(int a, int b) { return a + b; }
+__attribute__((export_name("add"))) int add(int a, int b) {
+  return a + b;
+}
 
 // Writes "<ctor value> <n>" to stdout and returns its length.
 __attribute__((export_name("hello"))) int hello(int n) {
@@ -24,5 +26,7 @@ __attribute__((export_name("hello"))) int hello(int n) {
   return len;
 }
 
-__attribute__((export_name("buffer"))) char* buffer_ptr() { return buffer; }
+__attribute__((export_name("buffer"))) char* buffer_ptr() {
+  return buffer;
+}
 }
