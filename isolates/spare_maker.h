@@ -2,8 +2,9 @@
 // cost of creating one never lands on an event loop: ~1 ms for the first isolates of a process,
 // and more as the process holds more of them, because for every new isolate V8 10.2 scans
 // /proc/self/maps to place its code range near the embedded builtins (~9 ms with 1,000 live
-// isolates here). Each spare then gets a full GC (WorkerIsolate::CollectStartupGarbage), which
-// drops the garbage the snapshot's deserialization leaves. The loop thread takes finished spares
+// isolates here). Once all spares are ready, each gets a full GC
+// (WorkerIsolate::CollectStartupGarbage), which drops the garbage the snapshot's deserialization
+// leaves; making the next spare always comes first. The loop thread takes finished spares
 // and adopts them (WorkerIsolate::Adopt).
 #pragma once
 
@@ -33,9 +34,11 @@ class SpareMaker {
   // New target and heap limit; spares made for another limit are dropped.
   void Configure(size_t target, size_t heap_limit_mb);
   size_t ready() const;
+  size_t ready_collected() const;  // of those, how many have had their startup GC
 
  private:
   void Run();
+  bool UncollectedSpare() const;  // with mutex_ held
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -32,6 +32,7 @@ void WorkerIsolate::CollectStartupGarbage() {
   v8::Locker locker(isolate_);
   v8::Isolate::Scope isolate_scope(isolate_);
   isolate_->LowMemoryNotification();
+  startup_garbage_collected_ = true;
 }
 
 void WorkerIsolate::Adopt() {

@@ -31,6 +31,7 @@ class WorkerIsolate {
   // garbage: collected, V8's count of the isolate falls from 1,536 to 1,032 KiB and its RSS by
   // ~40 KiB. For spares, on the spare maker's thread; not after Adopt() (no lock taken here).
   void CollectStartupGarbage();
+  bool startup_garbage_collected() const { return startup_garbage_collected_; }
   WorkerIsolate(const WorkerIsolate&) = delete;
   WorkerIsolate& operator=(const WorkerIsolate&) = delete;
 
@@ -48,6 +49,7 @@ class WorkerIsolate {
   std::unique_ptr<v8::Locker> locker_;  // held by the adopting thread
   v8::Global<v8::Context> context_;
   bindings::WorkerContextHandles handles_;
+  bool startup_garbage_collected_ = false;
 };
 
 }  // namespace edgerun::isolates

@@ -11,10 +11,12 @@
 namespace edgerun::testing {
 namespace {
 
-std::unique_ptr<isolates::WorkerIsolate> TakeSpare(isolates::SpareMaker& maker) {
+// Waits until the maker has a spare that has had its startup GC (done once all spares are
+// ready), and takes it.
+std::unique_ptr<isolates::WorkerIsolate> TakeCollectedSpare(isolates::SpareMaker& maker) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (auto spare = maker.Take()) return spare;
+    if (maker.ready_collected() == maker.ready() && maker.ready() > 0) return maker.Take();
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return nullptr;
@@ -29,7 +31,7 @@ size_t MemoryOf(isolates::WorkerIsolate& isolate) {
 TEST(SpareMaker, ASpareWeighsLessThanAFreshlyDeserializedIsolate) {
   isolates::V8Platform::Initialize();
   isolates::SpareMaker maker(1, 128);
-  std::unique_ptr<isolates::WorkerIsolate> spare = TakeSpare(maker);
+  std::unique_ptr<isolates::WorkerIsolate> spare = TakeCollectedSpare(maker);
   ASSERT_NE(spare, nullptr);
   std::string error;
   std::unique_ptr<isolates::WorkerIsolate> fresh = isolates::WorkerIsolate::Create(128, &error);
