@@ -147,14 +147,17 @@ class TestWorker final : public isolates::TenantOwner {
 };
 
 // Evaluates `body` (the body of an async function) in a fresh worker and returns String(result).
-inline std::string EvalJs(const std::string& body) {
+// `limits`: the default CPU budget (50 ms) is for tests of small things; work on megabytes
+// needs more on a loaded test machine.
+inline std::string EvalJs(const std::string& body, isolates::TenantLimits limits = {}) {
   TestWorker worker(Files{{"index.js",
                            "export default { async fetch() {\n"
                            "  try { const v = await (async () => {\n" +
                                body +
                                "\n})(); return new Response(String(v)); }\n"
                                "  catch (e) { return new Response('THREW ' + e.name + ': ' + "
-                               "e.message); } } };\n"}});
+                               "e.message); } } };\n"}},
+                    "index.js", isolates::ScriptFormat::kAuto, {}, limits);
   if (!worker.started()) return "START FAILED: " + worker.start_error();
   auto response = worker.Get("/");
   if (!response) return "NO RESPONSE";
