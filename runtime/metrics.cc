@@ -23,6 +23,18 @@ void Header(std::string* out, const char* name, const char* type, const char* he
   *out += "\n";
 }
 
+// One sample line: `name` may carry labels, e.g. `edgerun_isolates{state="live"}`.
+void Sample(std::string* out, const std::string& name, uint64_t value) {
+  *out += name + " " + std::to_string(value) + "\n";
+}
+
+// A metric with one unlabelled sample.
+void Single(std::string* out, const char* name, const char* type, const char* help,
+            uint64_t value) {
+  Header(out, name, type, help);
+  Sample(out, name, value);
+}
+
 std::string Number(double value) {
   char text[64];
   std::snprintf(text, sizeof text, "%.9g", value);
@@ -130,42 +142,35 @@ std::string RenderMetrics(const std::vector<ThreadMetrics::Snapshot>& threads,
   }
   Header(&out, "edgerun_isolates", "gauge",
          "Isolates by state: live (a worker's), spare (warm, no worker yet), retiring.");
-  out += "edgerun_isolates{state=\"live\"} " + std::to_string(pool.live) + "\n";
-  out += "edgerun_isolates{state=\"spare\"} " + std::to_string(pool.spares) + "\n";
-  out += "edgerun_isolates{state=\"retiring\"} " + std::to_string(pool.retiring) + "\n";
-  Header(&out, "edgerun_isolates_created_total", "counter", "Worker isolates created.");
-  out += "edgerun_isolates_created_total " + std::to_string(pool.created) + "\n";
-  Header(&out, "edgerun_isolates_evicted_total", "counter",
-         "Idle worker isolates disposed to stay within the pool budget.");
-  out += "edgerun_isolates_evicted_total " + std::to_string(pool.evicted) + "\n";
-  Header(&out, "edgerun_isolates_replaced_total", "counter",
-         "Worker isolates replaced by a config reload.");
-  out += "edgerun_isolates_replaced_total " + std::to_string(pool.replaced) + "\n";
+  Sample(&out, "edgerun_isolates{state=\"live\"}", pool.live);
+  Sample(&out, "edgerun_isolates{state=\"spare\"}", pool.spares);
+  Sample(&out, "edgerun_isolates{state=\"retiring\"}", pool.retiring);
+  Single(&out, "edgerun_isolates_created_total", "counter", "Worker isolates created.",
+         pool.created);
+  Single(&out, "edgerun_isolates_evicted_total", "counter",
+         "Idle worker isolates disposed to stay within the pool budget.", pool.evicted);
+  Single(&out, "edgerun_isolates_replaced_total", "counter",
+         "Worker isolates replaced by a config reload.", pool.replaced);
   Header(&out, "edgerun_limit_terminations_total", "counter",
          "Requests ended by a limit: cpu (limits.cpu_ms), memory (limits.memory_mb), wall "
          "(limits.wall_ms).");
-  out += "edgerun_limit_terminations_total{kind=\"cpu\"} " + std::to_string(pool.limits.cpu) + "\n";
-  out += "edgerun_limit_terminations_total{kind=\"memory\"} " + std::to_string(pool.limits.memory) +
-         "\n";
-  out +=
-      "edgerun_limit_terminations_total{kind=\"wall\"} " + std::to_string(pool.limits.wall) + "\n";
-  Header(&out, "edgerun_isolate_memory_bytes", "gauge",
-         "V8 heap and ArrayBuffer memory of live worker isolates (sampled).");
-  out += "edgerun_isolate_memory_bytes " + std::to_string(pool.memory_bytes) + "\n";
+  Sample(&out, "edgerun_limit_terminations_total{kind=\"cpu\"}", pool.limits.cpu);
+  Sample(&out, "edgerun_limit_terminations_total{kind=\"memory\"}", pool.limits.memory);
+  Sample(&out, "edgerun_limit_terminations_total{kind=\"wall\"}", pool.limits.wall);
+  Single(&out, "edgerun_isolate_memory_bytes", "gauge",
+         "V8 heap and ArrayBuffer memory of live worker isolates (sampled).", pool.memory_bytes);
   isolates::WasmModuleCache::Stats wasm = isolates::WasmModuleCache::Get().stats();
-  Header(&out, "edgerun_wasm_modules_compiled_total", "counter",
-         "WebAssembly modules compiled for the process-wide cache (once per distinct content).");
-  out += "edgerun_wasm_modules_compiled_total " + std::to_string(wasm.compiled) + "\n";
-  Header(&out, "edgerun_wasm_module_cache_hits_total", "counter",
-         "WebAssembly modules handed to an isolate from the cache without compiling.");
-  out += "edgerun_wasm_module_cache_hits_total " + std::to_string(wasm.reused) + "\n";
-  Header(&out, "edgerun_wasm_modules", "gauge",
-         "Distinct WebAssembly modules in the process-wide cache.");
-  out += "edgerun_wasm_modules " + std::to_string(wasm.modules) + "\n";
-  Header(&out, "edgerun_open_connections", "gauge", "Open client connections.");
-  out += "edgerun_open_connections " + std::to_string(process.open_connections) + "\n";
-  Header(&out, "process_resident_memory_bytes", "gauge", "Resident memory of the process.");
-  out += "process_resident_memory_bytes " + std::to_string(ResidentBytes()) + "\n";
+  Single(&out, "edgerun_wasm_modules_compiled_total", "counter",
+         "WebAssembly modules compiled for the process-wide cache (once per distinct content).",
+         wasm.compiled);
+  Single(&out, "edgerun_wasm_module_cache_hits_total", "counter",
+         "WebAssembly modules handed to an isolate from the cache without compiling.", wasm.reused);
+  Single(&out, "edgerun_wasm_modules", "gauge",
+         "Distinct WebAssembly modules in the process-wide cache.", wasm.modules);
+  Single(&out, "edgerun_open_connections", "gauge", "Open client connections.",
+         process.open_connections);
+  Single(&out, "process_resident_memory_bytes", "gauge", "Resident memory of the process.",
+         ResidentBytes());
   return out;
 }
 
