@@ -1,10 +1,6 @@
 #include "isolates/wasm_module_cache.h"
 
 #include <openssl/evp.h>
-#include <sys/stat.h>
-
-#include <fstream>
-#include <sstream>
 
 #include "bindings/v8_util.h"
 
@@ -28,21 +24,6 @@ std::string CompileErrorReason(v8::Isolate* isolate, const v8::TryCatch& try_cat
   return "invalid WebAssembly module: " + message;
 }
 
-bool ReadBytes(const std::filesystem::path& file, std::string* out, std::string* error) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    *error =
-        file.string() + ": cannot read: " +
-        (std::filesystem::exists(file, ec) ? "permission denied or not a file" : "no such file");
-    return false;
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  *out = std::move(buffer).str();
-  return true;
-}
-
 }  // namespace
 
 WasmModuleCache& WasmModuleCache::Get() {
@@ -52,43 +33,6 @@ WasmModuleCache& WasmModuleCache::Get() {
 
 bool WasmModuleCache::CompilingOnThisThread() {
   return compiling;
-}
-
-std::optional<WasmModuleCache::FileStamp> WasmModuleCache::StampOf(
-    const std::filesystem::path& file) {
-  struct stat st;
-  if (::stat(file.c_str(), &st) != 0) return std::nullopt;
-  return FileStamp{st.st_dev, st.st_ino, st.st_size,
-                   st.st_mtim.tv_sec * 1'000'000'000 + st.st_mtim.tv_nsec,
-                   st.st_ctim.tv_sec * 1'000'000'000 + st.st_ctim.tv_nsec};
-}
-
-v8::MaybeLocal<v8::WasmModuleObject> WasmModuleCache::Load(v8::Isolate* isolate,
-                                                           const std::filesystem::path& file,
-                                                           std::string* error) {
-  // A file loaded before and not changed since (same inode, size, mtime and ctime) is not read
-  // and hashed again: callers may load per request (WAGI), and hashing costs ~1 ms per MB.
-  std::optional<FileStamp> stamp = StampOf(file);
-  std::shared_ptr<Entry> entry;
-  if (stamp) {
-    std::lock_guard lock(mutex_);
-    auto it = by_file_.find(file.string());
-    if (it != by_file_.end() && it->second.first == *stamp) {
-      entry = it->second.second;
-      ++stats_.reused;
-    }
-  }
-  if (entry) return Instantiate(isolate, *entry, file.string(), error);
-
-  std::string bytes;
-  if (!ReadBytes(file, &bytes, error)) return {};
-  entry = Compile(isolate, bytes);
-  // Remembered only if the file did not change while it was read.
-  if (entry->module && stamp && StampOf(file) == stamp) {
-    std::lock_guard lock(mutex_);
-    by_file_[file.string()] = {*stamp, entry};
-  }
-  return Instantiate(isolate, *entry, file.string(), error);
 }
 
 v8::MaybeLocal<v8::WasmModuleObject> WasmModuleCache::Load(v8::Isolate* isolate,
@@ -180,7 +124,6 @@ WasmModuleCache::Stats WasmModuleCache::stats() const {
 
 void WasmModuleCache::Clear() {
   std::lock_guard lock(mutex_);
-  by_file_.clear();
   for (auto it = entries_.begin(); it != entries_.end();) {
     it = it->second->ready ? entries_.erase(it) : std::next(it);
   }

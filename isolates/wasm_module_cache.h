@@ -9,7 +9,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
-#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -23,14 +22,11 @@ class WasmModuleCache {
  public:
   static WasmModuleCache& Get();
 
-  // Reads `file` (unless it was loaded before and its inode, size, mtime and ctime are the
-  // same), compiles it at most once per distinct content for the whole process (two
-  // threads asking at once: one compiles, the other waits), and returns a WebAssembly.Module
-  // for `isolate`, whose context must be entered. On failure returns empty with
-  // *error = "<file>: <reason>"; nothing is thrown into the isolate.
-  v8::MaybeLocal<v8::WasmModuleObject> Load(v8::Isolate* isolate, const std::filesystem::path& file,
-                                            std::string* error);
-  // The same from bytes already in memory (`label` names them in errors).
+  // Compiles `bytes` at most once per distinct content for the whole process (two threads
+  // asking at once: one compiles, the other waits) and returns a WebAssembly.Module for
+  // `isolate`, whose context must be entered. On failure returns empty with
+  // *error = "<label>: <reason>"; nothing is thrown into the isolate. Callers read the file
+  // themselves (the tenant also records its bytes for reload detection).
   v8::MaybeLocal<v8::WasmModuleObject> Load(v8::Isolate* isolate, std::string_view bytes,
                                             const std::string& label, std::string* error);
 
@@ -63,14 +59,6 @@ class WasmModuleCache {
     std::string error;                             // the reason, without the label
   };
 
-  // What tells a file changed without reading it.
-  struct FileStamp {
-    uint64_t device, inode;
-    int64_t size, mtime_ns, ctime_ns;
-    bool operator==(const FileStamp&) const = default;
-  };
-  static std::optional<FileStamp> StampOf(const std::filesystem::path& file);
-
   std::shared_ptr<Entry> Compile(v8::Isolate* isolate, std::string_view bytes);
   v8::MaybeLocal<v8::WasmModuleObject> Instantiate(v8::Isolate* isolate, const Entry& entry,
                                                    const std::string& label, std::string* error);
@@ -78,8 +66,6 @@ class WasmModuleCache {
   mutable std::mutex mutex_;
   std::condition_variable ready_;
   std::unordered_map<Key, std::shared_ptr<Entry>, KeyHash> entries_;
-  // path -> the stamp it had when last read, and its entry (successful compiles only)
-  std::unordered_map<std::string, std::pair<FileStamp, std::shared_ptr<Entry>>> by_file_;
   Stats stats_;
 };
 

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -100,7 +99,7 @@ int main(int argc, char** argv) {
   if (!ok) return 1;
 
   // (a) Into fresh isolates on another thread than the one that compiled.
-  std::vector<double> from_compiled, cache_load, file_load;
+  std::vector<double> from_compiled, cache_load;
   std::thread other([&] {
     for (int i = 0; i < iterations && ok; ++i) {
       ok = InFreshIsolate([&](v8::Isolate* isolate, v8::Local<v8::Context>) {
@@ -116,20 +115,12 @@ int main(int argc, char** argv) {
              cache_load.push_back(Micros(Clock::now() - start));
              return made;
            });
-      ok = ok && InFreshIsolate([&](v8::Isolate* isolate, v8::Local<v8::Context>) {
-             std::string error;
-             Clock::time_point start = Clock::now();
-             bool made = !cache.Load(isolate, std::filesystem::path(argv[1]), &error).IsEmpty();
-             file_load.push_back(Micros(Clock::now() - start));
-             return made;
-           });
     }
   });
   other.join();
   if (!ok) return 1;
   Report("(a) FromCompiledModule into a fresh isolate, another thread", from_compiled);
   Report("(a) WasmModuleCache::Load(bytes): SHA-256 + lookup + the above", cache_load);
-  Report("(a) WasmModuleCache::Load(file), file unchanged: stat + lookup + the first", file_load);
 
   // (b) Inside one worker isolate, as a worker's fetch handler would: new WebAssembly.Instance.
   ok = InFreshIsolate([&](v8::Isolate* isolate, v8::Local<v8::Context> context) {

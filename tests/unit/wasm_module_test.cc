@@ -249,44 +249,6 @@ TEST(WasmModuleTest, CacheCompilesOnceAndReportsErrorsWithTheLabel) {
           .IsEmpty());
   EXPECT_THAT(error, StartsWith("odd.wasm: invalid WebAssembly module: "));
   EXPECT_THAT(error, HasSubstr("version"));
-  EXPECT_TRUE(cache.Load(isolate->isolate(), std::filesystem::path("/nonexistent/x.wasm"), &error)
-                  .IsEmpty());
-  EXPECT_EQ(error, "/nonexistent/x.wasm: cannot read: no such file");
-}
-
-TEST(WasmModuleTest, AFileIsReadAgainOnlyWhenItChanged) {
-  isolates::V8Platform::Initialize();
-  auto& cache = isolates::WasmModuleCache::Get();
-  std::string error;
-  auto isolate = isolates::WorkerIsolate::Create(64, &error);
-  ASSERT_TRUE(isolate) << error;
-  isolate->Adopt();
-  v8::Isolate::Scope isolate_scope(isolate->isolate());
-  v8::HandleScope handle_scope(isolate->isolate());
-  v8::Context::Scope context_scope(isolate->context());
-  std::filesystem::path file = std::filesystem::temp_directory_path() /
-                               ("edgerun-wasm-" + std::to_string(::getpid()) + ".wasm");
-  auto write = [&](const std::string& bytes) { std::ofstream(file, std::ios::binary) << bytes; };
-  auto load = [&] { return !cache.Load(isolate->isolate(), file, &error).IsEmpty(); };
-
-  write(Distinct(MathWasm()));
-  auto before = cache.stats();
-  ASSERT_TRUE(load()) << error;
-  ASSERT_TRUE(load()) << error;
-  auto after = cache.stats();
-  EXPECT_EQ(after.compiled - before.compiled, 1u);
-  EXPECT_EQ(after.reused - before.reused, 1u);
-
-  write(Distinct(MathWasm()));  // new content: compiled again
-  ASSERT_TRUE(load()) << error;
-  EXPECT_EQ(cache.stats().compiled - before.compiled, 2u);
-
-  write("garbage");  // an unchanged stamp must not hide this
-  EXPECT_FALSE(load());
-  EXPECT_THAT(error, HasSubstr(file.string() + ": invalid WebAssembly module: "));
-  std::filesystem::remove(file);
-  EXPECT_FALSE(load());
-  EXPECT_EQ(error, file.string() + ": cannot read: no such file");
 }
 
 TEST(WasmModuleTest, TwoIsolatesOnTwoThreadsCompileOnce) {
