@@ -8,7 +8,8 @@
   const {TypeError, Uint8Array, StringPrototypeToUpperCase, StringPrototypeReplace,
          StringPrototypeSlice} = internal.primordials;
   const {decodeUtf8} = internal;
-  // RFC 3875 4.1.18: header fields carrying credentials are not passed to the script.
+  // Not passed as HTTP_*: credentials (RFC 3875 4.1.18), and the two that are CONTENT_TYPE and
+  // CONTENT_LENGTH already.
   const kHiddenHeaders = new Set(['authorization', 'proxy-authorization', 'content-type',
                                   'content-length']);
   const kNullBodyStatus = new Set([101, 103, 204, 205, 304]);
