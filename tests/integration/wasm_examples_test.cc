@@ -239,11 +239,11 @@ class ExampleServer : public ::testing::Test {
   }
 };
 
-class WasmCppExampleTest : public ExampleServer {
+// One server per example config, shared by that example's tests.
+template <const char* kConfig>
+class ExampleSuite : public ExampleServer {
  protected:
-  static void SetUpTestSuite() {
-    server_ = Start(EDGERUN_SOURCE_DIR "/examples/wasm-cpp/edgerun.json").release();
-  }
+  static void SetUpTestSuite() { server_ = Start(kConfig).release(); }
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
@@ -252,26 +252,12 @@ class WasmCppExampleTest : public ExampleServer {
   static std::optional<HttpResult> Post(const std::string& path, std::string_view body) {
     return Fetch(server_->port(), "POST", path, body);
   }
-  static EdgerunProcess* server_;
+  static inline EdgerunProcess* server_ = nullptr;
 };
-EdgerunProcess* WasmCppExampleTest::server_ = nullptr;
-
-class WasmRustExampleTest : public ExampleServer {
- protected:
-  static void SetUpTestSuite() {
-    server_ = Start(EDGERUN_SOURCE_DIR "/examples/wasm-rust/edgerun.json").release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override { ASSERT_TRUE(server_->started()) << server_->log(); }
-  static std::optional<HttpResult> Post(const std::string& path, std::string_view body) {
-    return Fetch(server_->port(), "POST", path, body);
-  }
-  static EdgerunProcess* server_;
-};
-EdgerunProcess* WasmRustExampleTest::server_ = nullptr;
+constexpr char kCppConfig[] = EDGERUN_SOURCE_DIR "/examples/wasm-cpp/edgerun.json";
+constexpr char kRustConfig[] = EDGERUN_SOURCE_DIR "/examples/wasm-rust/edgerun.json";
+using WasmCppExampleTest = ExampleSuite<kCppConfig>;
+using WasmRustExampleTest = ExampleSuite<kRustConfig>;
 
 // ---- C++: word frequencies (JS worker + WASI reactor) ----
 
