@@ -1,6 +1,7 @@
 #include "isolates/code_cache.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -41,7 +42,8 @@ std::string VersionTag() {
 // ~54 KiB of its ~1.37 MiB). One isolate on a background thread compiles the text again and
 // serializes it instead, off the loop: a miss no longer pays for serializing on the request.
 constexpr size_t kSerializerHeapMb = 64;
-constexpr size_t kMaxQueuedJobs = 1024;  // past it a miss is not cached (compiled again later)
+constexpr size_t kMaxQueuedJobs = 1024;      // past it a miss is not cached (compiled again later)
+constexpr size_t kMaxCompiledOnce = 100000;  // keys of sources compiled once (32 bytes each)
 
 std::string SerializeCompilation(WorkerIsolate& helper, CodeCache::Kind kind,
                                  std::string_view text) {
@@ -112,8 +114,10 @@ class CodeCache::Serializer {
   };
 
   void Run() {
-    // Like the spare maker: below the loop threads, which wait for nothing here.
+    // Below the loop threads, which wait for nothing here, and below the spare maker: a spare
+    // shortens the next cold start, a code cache only a later one of the same source.
     setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+    pthread_setname_np(pthread_self(), "edgerun-codecac");
     std::string error;
     std::unique_ptr<WorkerIsolate> helper = WorkerIsolate::Create(kSerializerHeapMb, &error);
     if (helper != nullptr) helper->Adopt();
@@ -151,6 +155,12 @@ void CodeCache::SerializeLater(Kind kind, const Key& key, std::string_view text)
   Serializer* serializer;
   {
     std::lock_guard lock(mutex_);
+    if (dir_.empty() && compiled_once_.insert(key).second) {
+      // Bounded: past this many distinct sources, forgetting them costs one compile more each.
+      if (compiled_once_.size() > kMaxCompiledOnce) compiled_once_.clear();
+      return;
+    }
+    compiled_once_.erase(key);
     if (serializer_ == nullptr) serializer_ = new Serializer(this);  // lives until exit
     serializer = serializer_;
   }
@@ -223,11 +233,13 @@ void CodeCache::Put(const Key& key, std::string data) {
 void CodeCache::Clear() {
   std::lock_guard lock(mutex_);
   entries_.clear();
+  compiled_once_.clear();
   hits_ = misses_ = rejected_ = 0;
 }
 
 // Compiles with `compile(source, options)`, consuming a cached compilation when there is one,
-// and has a fresh one made (SerializeLater) when there was none or V8 rejected it.
+// and has a fresh one made (SerializeLater) when there was none or V8 rejected it, if that
+// source is worth it (see code_cache.h).
 template <typename Compiled, typename CompileFn>
 v8::MaybeLocal<Compiled> CodeCache::CompileCached(Kind kind, std::string_view text,
                                                   v8::Local<v8::String> source,

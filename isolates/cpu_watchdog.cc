@@ -62,6 +62,7 @@ class Registry {
 
  private:
   void Run() {
+    pthread_setname_np(pthread_self(), "edgerun-watchdg");
     timespec period{0, static_cast<long>(CpuWatchdog::kSampleNs)};
     for (;;) {
       nanosleep(&period, nullptr);

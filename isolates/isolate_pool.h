@@ -87,6 +87,7 @@ class IsolatePool final : public TenantOwner {
 
   void WakeTenant(Tenant* tenant, double delay_s) override;
   void RetireTenant(Tenant* tenant) override;
+  void MemorySampled(Tenant* tenant, size_t before) override;
   Tenant* StartTenant(const WorkerSpec& spec);
   void Remove(std::unordered_map<std::string, Entry>::iterator it, bool dispose_now);
   void EnforceBudget();
@@ -103,6 +104,7 @@ class IsolatePool final : public TenantOwner {
 
   std::unordered_map<std::string, Entry> tenants_;  // by worker name
   std::list<Tenant*> lru_;                          // most recently used first
+  size_t lru_memory_ = 0;  // the sum of memory_bytes() over lru_, kept as samples change
   std::vector<std::unique_ptr<Tenant>> retiring_;
   std::unordered_set<Tenant*> live_;  // every tenant not yet disposed (for wake-ups)
   std::unique_ptr<SpareMaker> spares_;

@@ -412,7 +412,9 @@ void Tenant::SampleMemory() {
   uint64_t now = uv_now(loop_);
   if (memory_sampled_ms_ != 0 && now - memory_sampled_ms_ < kMemorySampleMs) return;
   memory_sampled_ms_ = now;
+  size_t before = memory_bytes_;
   memory_bytes_ = worker_isolate_->MemoryBytes();
+  if (memory_bytes_ != before) owner_->MemorySampled(this, before);
 }
 
 void Tenant::OnPromiseReject(v8::PromiseRejectMessage message) {

@@ -58,6 +58,8 @@ class TenantOwner {
   virtual void WakeTenant(Tenant* tenant, double delay_s) = 0;
   // The tenant is unusable (a limit stopped it mid-run): dispose it once the stack has unwound.
   virtual void RetireTenant(Tenant* tenant) = 0;
+  // The tenant's sampled memory (Tenant::memory_bytes) changed from `before`.
+  virtual void MemorySampled(Tenant* /*tenant*/, size_t /*before*/) {}
   // The HTTP client for the tenants' fetch() (null: fetch() is not available).
   virtual OutboundHttp* outbound() { return nullptr; }
 };

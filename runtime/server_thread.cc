@@ -1,5 +1,7 @@
 #include "runtime/server_thread.h"
 
+#include <pthread.h>
+
 #include <string_view>
 
 #include "runtime/http_error_response.h"
@@ -88,6 +90,9 @@ void ServerThread::Stop(bool graceful) {
 }
 
 void ServerThread::Run() {
+  // Named so that top -H, perf and gdb tell the loops from V8's and edgerun's helper threads.
+  pthread_setname_np(pthread_self(),
+                     ("edgerun-loop-" + std::to_string(index_)).substr(0, 15).c_str());
   Logger::BufferThread(true);
   uv_prepare_init(&loop_, &flush_prepare_);
   uv_prepare_start(&flush_prepare_, [](uv_prepare_t*) { Logger::FlushThread(); });

@@ -21,18 +21,36 @@ TEST(CodeCache, SameLengthEditNeverRunsStaleCode) {
   const std::string v2 = "export default { fetch() { return new Response(String(2222)); } };";
   ASSERT_EQ(v1.size(), v2.size());
   EXPECT_EQ(Answer(v1), "1111");
+  EXPECT_EQ(Answer(v1), "1111");  // compiled a second time: now worth an entry
   cache.WaitForSerializing();
   uint64_t hits = cache.hits();
-  EXPECT_EQ(Answer(v1), "1111");  // a second isolate: served from the cache
+  EXPECT_EQ(Answer(v1), "1111");  // a third isolate: served from the cache
   EXPECT_EQ(cache.hits(), hits + 1);
   EXPECT_EQ(Answer(v2), "2222");  // same length, different text: compiled afresh
   EXPECT_EQ(cache.hits(), hits + 1);
+}
+
+TEST(CodeCache, ASourceCompiledOnceGetsNoEntry) {
+  // In memory only, a worker started once is not worth a second compile and a serialization.
+  isolates::CodeCache& cache = isolates::CodeCache::Get();
+  const std::string once = "export default { fetch() { return new Response('once ' + 31); } };";
+  EXPECT_EQ(Answer(once), "once 31");
+  cache.WaitForSerializing();
+  EXPECT_EQ(cache.Find(isolates::CodeCache::KeyOf(isolates::CodeCache::Kind::kModule, once)),
+            nullptr);
+  uint64_t misses = cache.misses();
+  EXPECT_EQ(Answer(once), "once 31");
+  EXPECT_EQ(cache.misses(), misses + 1);
+  cache.WaitForSerializing();
+  EXPECT_NE(cache.Find(isolates::CodeCache::KeyOf(isolates::CodeCache::Kind::kModule, once)),
+            nullptr);
 }
 
 TEST(CodeCache, ServiceWorkerScriptsAreCachedToo) {
   isolates::CodeCache& cache = isolates::CodeCache::Get();
   const std::string sw =
       "addEventListener('fetch', e => e.respondWith(new Response('sw-cached-' + 42)));";
+  EXPECT_EQ(Answer(sw, "sw.js"), "sw-cached-42");
   EXPECT_EQ(Answer(sw, "sw.js"), "sw-cached-42");
   cache.WaitForSerializing();
   uint64_t hits = cache.hits();
