@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+
 #include "bindings/v8_util.h"
 
 namespace edgerun::isolates {
@@ -72,13 +74,16 @@ std::shared_ptr<WasmModuleCache::Entry> WasmModuleCache::Compile(v8::Isolate* is
     auto [it, inserted] = entries_.try_emplace(key);
     if (!inserted) {
       entry = it->second;
+      entry->last_used = ++use_clock_;
       // Another thread is compiling the same bytes: wait for its result.
       ready_.wait(lock, [&] { return entry->ready; });
       ++stats_.reused;
       return entry;
     }
     it->second = entry = std::make_shared<Entry>();
+    entry->last_used = ++use_clock_;
     ++stats_.compiled;
+    EvictLocked();
   }
 
   // Compiled outside the lock, in the asking isolate (V8 compiles in a context); the compiled
@@ -113,6 +118,33 @@ std::shared_ptr<WasmModuleCache::Entry> WasmModuleCache::Compile(v8::Isolate* is
   }
   ready_.notify_all();
   return entry;
+}
+
+void WasmModuleCache::EvictLocked() {
+  while (entries_.size() > capacity_) {
+    // A linear scan: the capacity is a few hundred and this runs only when a new module comes.
+    auto victim = entries_.end();
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      if (!it->second->ready) continue;  // being compiled: its waiters need it
+      if (victim == entries_.end() || it->second->last_used < victim->second->last_used) {
+        victim = it;
+      }
+    }
+    if (victim == entries_.end()) return;
+    entries_.erase(victim);  // callers holding the entry keep it alive
+    ++stats_.evicted;
+  }
+}
+
+size_t WasmModuleCache::capacity() const {
+  std::lock_guard lock(mutex_);
+  return capacity_;
+}
+
+void WasmModuleCache::SetCapacity(size_t modules) {
+  std::lock_guard lock(mutex_);
+  capacity_ = std::max<size_t>(modules, 1);
+  EvictLocked();
 }
 
 WasmModuleCache::Stats WasmModuleCache::stats() const {

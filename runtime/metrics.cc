@@ -165,6 +165,8 @@ std::string RenderMetrics(const std::vector<ThreadMetrics::Snapshot>& threads,
          wasm.compiled);
   Single(&out, "edgerun_wasm_module_cache_hits_total", "counter",
          "WebAssembly modules handed to an isolate from the cache without compiling.", wasm.reused);
+  Single(&out, "edgerun_wasm_modules_evicted_total", "counter",
+         "WebAssembly modules dropped from the cache to stay within its capacity.", wasm.evicted);
   Single(&out, "edgerun_wasm_modules", "gauge",
          "Distinct WebAssembly modules in the process-wide cache.", wasm.modules);
   Single(&out, "edgerun_open_connections", "gauge", "Open client connections.",

@@ -251,6 +251,50 @@ TEST(WasmModuleTest, CacheCompilesOnceAndReportsErrorsWithTheLabel) {
   EXPECT_THAT(error, HasSubstr("version"));
 }
 
+TEST(WasmModuleTest, CacheDropsTheLeastRecentlyLoadedModulePastItsCapacity) {
+  isolates::V8Platform::Initialize();
+  auto& cache = isolates::WasmModuleCache::Get();
+  std::string error;
+  auto isolate = isolates::WorkerIsolate::Create(64, &error);
+  ASSERT_TRUE(isolate) << error;
+  isolate->Adopt();
+  v8::Isolate* v8_isolate = isolate->isolate();
+  v8::Isolate::Scope isolate_scope(v8_isolate);
+  v8::HandleScope handle_scope(v8_isolate);
+  v8::Local<v8::Context> context = isolate->context();
+  v8::Context::Scope context_scope(context);
+  cache.Clear();
+  cache.SetCapacity(2);
+  const std::string a = Distinct(MathWasm()), b = Distinct(MathWasm()), c = Distinct(MathWasm());
+  v8::Local<v8::WasmModuleObject> module_a;
+  ASSERT_TRUE(cache.Load(v8_isolate, a, "a.wasm", &error).ToLocal(&module_a)) << error;
+  ASSERT_FALSE(cache.Load(v8_isolate, b, "b.wasm", &error).IsEmpty()) << error;
+  ASSERT_FALSE(cache.Load(v8_isolate, b, "b.wasm", &error).IsEmpty()) << error;  // b: recent
+  ASSERT_FALSE(cache.Load(v8_isolate, c, "c.wasm", &error).IsEmpty()) << error;  // drops a
+  auto stats = cache.stats();
+  EXPECT_EQ(stats.modules, 2u);
+  EXPECT_EQ(stats.evicted, 1u);
+  EXPECT_EQ(stats.compiled, 3u);
+  ASSERT_FALSE(cache.Load(v8_isolate, b, "b.wasm", &error).IsEmpty()) << error;  // still held
+  EXPECT_EQ(cache.stats().compiled, 3u);
+
+  // The dropped module's WebAssembly.Module still works, and loading it again works too.
+  v8::Local<v8::Object> global = context->Global();
+  global->Set(context, v8::String::NewFromUtf8Literal(v8_isolate, "moduleA"), module_a).Check();
+  v8::Local<v8::Value> sum;
+  ASSERT_TRUE(v8::Script::Compile(
+                  context, v8::String::NewFromUtf8Literal(
+                               v8_isolate, "new WebAssembly.Instance(moduleA).exports.add(2, 3)"))
+                  .ToLocalChecked()
+                  ->Run(context)
+                  .ToLocal(&sum));
+  EXPECT_EQ(sum->Int32Value(context).FromJust(), 5);
+  ASSERT_FALSE(cache.Load(v8_isolate, a, "a.wasm", &error).IsEmpty()) << error;
+  EXPECT_EQ(cache.stats().compiled, 4u);
+  EXPECT_EQ(cache.stats().modules, 2u);
+  cache.SetCapacity(isolates::WasmModuleCache::kDefaultCapacity);
+}
+
 TEST(WasmModuleTest, TwoIsolatesOnTwoThreadsCompileOnce) {
   isolates::V8Platform::Initialize();
   auto& cache = isolates::WasmModuleCache::Get();
