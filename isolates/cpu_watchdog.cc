@@ -3,6 +3,8 @@
 #include <pthread.h>
 #include <time.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -60,31 +62,72 @@ class Registry {
     std::erase(slots_, slot);
   }
 
+  // Called by an entry that has just armed its slot: wakes the watchdog if it went idle.
+  void EntryArmed() {
+    if (!idle_.load()) return;
+    {
+      std::lock_guard lock(mutex_);
+      idle_.store(false);
+    }
+    wake_.notify_one();
+  }
+
  private:
+  // The watchdog sleeps for good after this many samples in a row found nothing armed, so an
+  // idle server does not wake a thousand times a second.
+  static constexpr int kIdleSamples = 100;
+
   void Run() {
     pthread_setname_np(pthread_self(), "edgerun-watchdg");
     timespec period{0, static_cast<long>(CpuWatchdog::kSampleNs)};
+    int idle_samples = 0;
     for (;;) {
       nanosleep(&period, nullptr);
-      std::lock_guard lock(mutex_);
-      for (Slot* slot : slots_) {
-        std::lock_guard slot_lock(slot->mutex);
-        if (slot->isolate == nullptr || slot->fired) continue;
-        uint64_t cpu = ClockNs(slot->clock);
-        if (slot->seen_generation != slot->generation) {
-          slot->seen_generation = slot->generation;
-          slot->base_cpu_ns = cpu;
-          slot->base_wall_ns = ClockNs(CLOCK_MONOTONIC);
-        }
-        if (slot->Used(cpu) >= slot->budget_ns) {
-          slot->fired = true;
-          slot->isolate->TerminateExecution();
-        }
+      std::unique_lock lock(mutex_);
+      if (Sample()) {
+        idle_samples = 0;
+        continue;
       }
+      if (++idle_samples < kIdleSamples) continue;
+      // Going idle. idle_ is set before the slots are looked at once more, and an entry reads
+      // it after arming its slot (both under the slot's mutex or after it), so either this
+      // sample sees the entry or the entry sees idle_ and wakes us: none is missed.
+      idle_.store(true);
+      if (Sample()) {
+        idle_.store(false);
+        idle_samples = 0;
+        continue;
+      }
+      wake_.wait(lock, [&] { return !idle_.load(); });
+      idle_samples = 0;
     }
   }
 
+  // One sample of every armed slot (with mutex_ held); false if none was armed.
+  bool Sample() {
+    bool armed = false;
+    for (Slot* slot : slots_) {
+      std::lock_guard slot_lock(slot->mutex);
+      if (slot->isolate == nullptr) continue;
+      armed = true;
+      if (slot->fired) continue;
+      uint64_t cpu = ClockNs(slot->clock);
+      if (slot->seen_generation != slot->generation) {
+        slot->seen_generation = slot->generation;
+        slot->base_cpu_ns = cpu;
+        slot->base_wall_ns = ClockNs(CLOCK_MONOTONIC);
+      }
+      if (slot->Used(cpu) >= slot->budget_ns) {
+        slot->fired = true;
+        slot->isolate->TerminateExecution();
+      }
+    }
+    return armed;
+  }
+
   std::mutex mutex_;
+  std::condition_variable wake_;
+  std::atomic<bool> idle_{false};
   std::vector<Slot*> slots_;
   bool started_ = false;
 };
@@ -114,12 +157,15 @@ CpuWatchdog::Scope::Scope(v8::Isolate* isolate, uint64_t budget_ns) {
   start_wall_ns_ = ClockNs(CLOCK_MONOTONIC);
   if (slot->depth++ > 0) return;
   slot_ = slot;
-  std::lock_guard lock(slot->mutex);
-  slot->isolate = isolate;
-  slot->budget_ns = budget_ns;
-  slot->start_wall_ns = start_wall_ns_;
-  slot->fired = false;
-  ++slot->generation;
+  {
+    std::lock_guard lock(slot->mutex);
+    slot->isolate = isolate;
+    slot->budget_ns = budget_ns;
+    slot->start_wall_ns = start_wall_ns_;
+    slot->fired = false;
+    ++slot->generation;
+  }
+  Registry::Get().EntryArmed();
 }
 
 CpuWatchdog::Scope::~Scope() {

@@ -8,6 +8,9 @@
 // entries that last longer than a sampling period. An entry's cost (ElapsedCpuNs) is thus
 // precise for long entries and its wall time for sub-millisecond ones, where the two differ
 // only by scheduler preemption.
+//
+// After 100 samples in a row with nothing armed the watchdog sleeps until an entry arms it
+// again, so an idle process has no timer wake-ups.
 #pragma once
 
 #include <v8.h>

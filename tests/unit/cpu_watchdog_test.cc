@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 
 #include "isolates/v8_platform.h"
 #include "isolates/worker_isolate.h"
@@ -70,6 +71,17 @@ TEST_F(CpuWatchdogTest, AFiredScopeLeavesNoTerminationBehind) {
                   ->Run(context)
                   .ToLocal(&result));
   EXPECT_EQ(result->Int32Value(context).FromJust(), 42);
+}
+
+TEST_F(CpuWatchdogTest, StillFiresAfterGoingIdle) {
+  // Nothing armed for 300 ms: the watchdog has gone to sleep (after 100 empty samples); the
+  // next entry must wake it and be stopped all the same.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CpuWatchdog::Scope scope(worker_->isolate(), 5'000'000);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!scope.fired() && std::chrono::steady_clock::now() < deadline)
+    Spin(std::chrono::milliseconds(1));
+  EXPECT_TRUE(scope.fired());
 }
 
 TEST_F(CpuWatchdogTest, InnerScopesAreNoOps) {
