@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "isolates/v8_platform.h"
 #include "isolates/worker_isolate.h"
 
 namespace edgerun::isolates {
@@ -129,6 +130,12 @@ class CodeCache::Serializer {
       lock.unlock();
       std::string data = helper ? SerializeCompilation(*helper, job.kind, job.text) : "";
       if (!data.empty()) cache_->Put(job.key, std::move(data));
+      if (helper != nullptr) {
+        // The compiles leave garbage; V8 posts its GC steps as foreground tasks, which only the
+        // isolate's own thread runs.
+        v8::Isolate::Scope isolate_scope(helper->isolate());
+        V8Platform::PumpTasks(helper->isolate());
+      }
       lock.lock();
       if (--pending_ == 0) idle_.notify_all();
     }

@@ -225,16 +225,36 @@ TEST(WasmModuleTest, StreamingChecksTheResponseAsTheSpecSays) {
             "1 instantiateStreaming false");
 }
 
+// A worker isolate made and entered for the test's scope (isolate, handle scope and context).
+struct EnteredIsolate {
+  EnteredIsolate()
+      : worker(Make()),
+        isolate(worker->isolate()),
+        isolate_scope(isolate),
+        handle_scope(isolate),
+        context(worker->context()),
+        context_scope(context) {}
+  static std::unique_ptr<isolates::WorkerIsolate> Make() {
+    isolates::V8Platform::Initialize();
+    std::string error;
+    auto made = isolates::WorkerIsolate::Create(64, &error);
+    if (made == nullptr) ADD_FAILURE() << error;
+    made->Adopt();
+    return made;
+  }
+  std::unique_ptr<isolates::WorkerIsolate> worker;
+  v8::Isolate* isolate;
+  v8::Isolate::Scope isolate_scope;
+  v8::HandleScope handle_scope;
+  v8::Local<v8::Context> context;
+  v8::Context::Scope context_scope;
+};
+
 TEST(WasmModuleTest, CacheCompilesOnceAndReportsErrorsWithTheLabel) {
-  isolates::V8Platform::Initialize();
+  EnteredIsolate entered;
   auto& cache = isolates::WasmModuleCache::Get();
   std::string error;
-  auto isolate = isolates::WorkerIsolate::Create(64, &error);
-  ASSERT_TRUE(isolate) << error;
-  isolate->Adopt();
-  v8::Isolate::Scope isolate_scope(isolate->isolate());
-  v8::HandleScope handle_scope(isolate->isolate());
-  v8::Context::Scope context_scope(isolate->context());
+  auto* isolate = entered.worker.get();
   std::string bytes = Distinct(MathWasm());
   auto before = cache.stats();
   EXPECT_FALSE(cache.Load(isolate->isolate(), bytes, "a.wasm", &error).IsEmpty()) << error;
@@ -252,17 +272,11 @@ TEST(WasmModuleTest, CacheCompilesOnceAndReportsErrorsWithTheLabel) {
 }
 
 TEST(WasmModuleTest, CacheDropsTheLeastRecentlyLoadedModulePastItsCapacity) {
-  isolates::V8Platform::Initialize();
+  EnteredIsolate entered;
   auto& cache = isolates::WasmModuleCache::Get();
   std::string error;
-  auto isolate = isolates::WorkerIsolate::Create(64, &error);
-  ASSERT_TRUE(isolate) << error;
-  isolate->Adopt();
-  v8::Isolate* v8_isolate = isolate->isolate();
-  v8::Isolate::Scope isolate_scope(v8_isolate);
-  v8::HandleScope handle_scope(v8_isolate);
-  v8::Local<v8::Context> context = isolate->context();
-  v8::Context::Scope context_scope(context);
+  v8::Isolate* v8_isolate = entered.isolate;
+  v8::Local<v8::Context> context = entered.context;
   cache.Clear();
   cache.SetCapacity(2);
   const std::string a = Distinct(MathWasm()), b = Distinct(MathWasm()), c = Distinct(MathWasm());
