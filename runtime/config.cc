@@ -26,7 +26,7 @@ using simdjson::dom::element;
 constexpr std::string_view kRootKeys[] = {"listen",   "threads", "access_log", "limits",
                                           "isolates", "admin",   "workers",    "outbound"};
 constexpr std::string_view kAdminKeys[] = {"listen"};
-constexpr std::string_view kOutboundKeys[] = {"ca_file"};
+constexpr std::string_view kOutboundKeys[] = {"ca_file", "max_idle_per_origin"};
 
 bool IsBlank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -244,6 +244,11 @@ ConfigResult ParseConfig(std::string_view json, const fs::path& file, const EnvL
           } else {
             config->outbound_ca_file = file;
           }
+        }
+      }
+      if (auto idle = fields->Get("max_idle_per_origin")) {
+        if (auto v = ReadInteger(*idle, fields->PathOf("max_idle_per_origin"), 0, 100'000, diag)) {
+          config->outbound_max_idle_per_origin = static_cast<size_t>(*v);
         }
       }
     }

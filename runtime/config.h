@@ -39,10 +39,11 @@ struct Config {
   uint64_t wait_until_ms = 30'000;         // time waitUntil() work may run after the answer
   uint64_t subrequests = 50;               // fetch() calls per request
   std::filesystem::path outbound_ca_file;  // fetch() https: trust these CAs (empty: the system's)
-  size_t spare_isolates = 2;               // per thread, warm and ready for a first request
-  size_t max_isolates = 1000;              // per thread; past it idle tenants are evicted (LRU)
-  size_t max_isolate_memory_mb = 4096;     // per thread, of all its tenants
-  std::filesystem::path code_cache_dir;    // compiled worker code kept here too ("": memory only)
+  size_t outbound_max_idle_per_origin = 256;  // fetch() keep-alive connections kept, per thread
+  size_t spare_isolates = 2;                  // per thread, warm and ready for a first request
+  size_t max_isolates = 1000;                 // per thread; past it idle tenants are evicted (LRU)
+  size_t max_isolate_memory_mb = 4096;        // per thread, of all its tenants
+  std::filesystem::path code_cache_dir;  // compiled worker code kept here too ("": memory only)
   bool access_log = true;
   std::optional<ListenAddress> admin_listen;  // /metrics and /healthz; off when unset
   std::vector<WorkerConfig> workers;

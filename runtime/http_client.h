@@ -26,7 +26,11 @@ struct HttpClientOptions {
   uint64_t connect_timeout_ms = 10'000;   // DNS + TCP connect
   uint64_t response_timeout_ms = 30'000;  // request written -> response head
   uint64_t idle_timeout_ms = 30'000;      // a pooled connection unused this long is closed
-  size_t max_idle_per_origin = 16;
+  // Idle keep-alive connections kept per origin (config: outbound.max_idle_per_origin). As many as
+  // a thread's concurrent requests use: with 16 and 50 concurrent proxied requests, two thirds
+  // of the connections were closed after each response and opened again for the next
+  // (bench/run proxy: 15.2k req/s with 16, 26.5k with 256).
+  size_t max_idle_per_origin = 256;
   size_t body_high_water = 64 * 1024;  // unread response bytes before the socket stops being read
   std::string ca_file;  // https: trust the CAs in this PEM file instead of the system's
 };

@@ -93,6 +93,16 @@ void Server::Reload(const std::string& why) {
     fresh->listen = config_->listen;
     fresh->threads = config_->threads;
   }
+  if (fresh->outbound_ca_file != config_->outbound_ca_file ||
+      fresh->outbound_max_idle_per_origin != config_->outbound_max_idle_per_origin) {
+    // Each thread's HTTP client (its TLS context and connection pool) is made when it starts.
+    Logger::Get().Log(LogLevel::kWarn, "server",
+                      "reload (" + why +
+                          "): \"outbound\" changes need a restart; keeping the current "
+                          "ca_file and max_idle_per_origin");
+    fresh->outbound_ca_file = config_->outbound_ca_file;
+    fresh->outbound_max_idle_per_origin = config_->outbound_max_idle_per_origin;
+  }
 
   // Which tenants must go: workers removed, workers whose entry or files changed, or all of
   // them when the limits their isolates were made with changed.

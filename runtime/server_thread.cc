@@ -112,6 +112,7 @@ void ServerThread::Run() {
 
   HttpClientOptions client_options;
   client_options.ca_file = config_->outbound_ca_file.string();
+  client_options.max_idle_per_origin = config_->outbound_max_idle_per_origin;
   http_client_ = std::make_unique<HttpClient>(&loop_, client_options);
   pool_ = std::make_unique<isolates::IsolatePool>(&loop_, Logger::Get(), PoolOptionsOf(*config_));
   pool_->SetOutbound(http_client_.get());

@@ -97,6 +97,12 @@ export default {
         case '/timeout':
           await fetch(to, { signal: AbortSignal.timeout(100) });
           return new Response('not reached');
+        case '/parallel': {
+          const n = Number(url.searchParams.get('n'));
+          const texts = await Promise.all(
+              Array.from({length: n}, () => fetch(env.ORIGIN + '/hello').then((r) => r.text())));
+          return new Response(`${texts.length} done`);
+        }
         case '/many': {
           const n = Number(url.searchParams.get('n'));
           for (let i = 0; i < n; i++) await (await fetch(env.ORIGIN + '/hello')).text();
@@ -193,6 +199,21 @@ TEST_F(FetchTest, SubrequestLimitAndPooling) {
   ASSERT_TRUE(over);
   EXPECT_NE(over->body.find("more than 30 fetch() calls (limits.subrequests)"), std::string::npos)
       << over->body;
+}
+
+TEST_F(FetchTest, ConcurrentFetchesKeepTheirConnectionsForTheNextRequest) {
+  // 24 fetches at once need 24 connections; all 24 stay pooled (outbound.max_idle_per_origin,
+  // default 256), so the next 24 open none.
+  auto first = Get("/parallel?n=24");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->body, "24 done");
+  const int opened = origin_.accepted();
+  EXPECT_GT(opened, 16) << "the 24 fetches should have run at once";
+  EXPECT_LE(opened, 24);
+  auto second = Get("/parallel?n=24");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->body, "24 done");
+  EXPECT_EQ(origin_.accepted(), opened);
 }
 
 TEST_F(FetchTest, StreamedRequestBodiesGoOutChunked) {

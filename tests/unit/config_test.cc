@@ -189,6 +189,7 @@ TEST_F(ConfigTest, DefaultsWhenKeysAreAbsent) {
   EXPECT_EQ(config.shutdown_timeout_ms, 10'000u);
   EXPECT_EQ(config.cpu_ms, 50u);
   EXPECT_EQ(config.memory_mb, 128u);
+  EXPECT_EQ(config.outbound_max_idle_per_origin, 256u);
   const isolates::WorkerSpec& spec = config.workers.at(0).spec;
   EXPECT_EQ(spec.format, ScriptFormat::kAuto);
   EXPECT_THAT(spec.vars, IsEmpty());
@@ -410,6 +411,11 @@ TEST_F(ConfigTest, IntegerRanges) {
                   "expected an integer from 1 to 600000, got 0");
   ExpectOnlyError(with(R"("limits": {"memory_mb": 8})"), "$.limits.memory_mb",
                   "expected an integer from 16 to 16384, got 8");
+  ExpectOnlyError(with(R"("outbound": {"max_idle_per_origin": 100001})"),
+                  "$.outbound.max_idle_per_origin", "expected an integer from 0 to 100000");
+  ConfigResult idle = Parse(with(R"("outbound": {"max_idle_per_origin": 8})"));
+  ASSERT_TRUE(idle.ok()) << idle.ErrorText();
+  EXPECT_EQ(idle.config->outbound_max_idle_per_origin, 8u);
   EXPECT_TRUE(Parse(with(R"("threads": 256, "limits": {"max_body_bytes": 0,
       "shutdown_timeout_ms": 0, "max_header_bytes": 1048576})"))
                   .ok());
