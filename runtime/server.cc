@@ -85,21 +85,20 @@ void Server::Reload(const std::string& why) {
   }
   auto fresh = std::make_shared<Config>(*result.config);
   ApplyOverrides(overrides_, fresh.get());
+  auto needs_restart = [&](const std::string& what, const std::string& kept) {
+    Logger::Get().Log(
+        LogLevel::kWarn, "server",
+        "reload (" + why + "): " + what + " changes need a restart; keeping the current " + kept);
+  };
   if (!SameListen(*fresh, *config_) || fresh->threads != config_->threads) {
-    Logger::Get().Log(LogLevel::kWarn, "server",
-                      "reload (" + why +
-                          "): \"listen\" and \"threads\" changes need a restart; keeping the "
-                          "current sockets and threads");
+    needs_restart("\"listen\" and \"threads\"", "sockets and threads");
     fresh->listen = config_->listen;
     fresh->threads = config_->threads;
   }
   if (fresh->outbound_ca_file != config_->outbound_ca_file ||
       fresh->outbound_max_idle_per_origin != config_->outbound_max_idle_per_origin) {
     // Each thread's HTTP client (its TLS context and connection pool) is made when it starts.
-    Logger::Get().Log(LogLevel::kWarn, "server",
-                      "reload (" + why +
-                          "): \"outbound\" changes need a restart; keeping the current "
-                          "ca_file and max_idle_per_origin");
+    needs_restart("\"outbound\"", "ca_file and max_idle_per_origin");
     fresh->outbound_ca_file = config_->outbound_ca_file;
     fresh->outbound_max_idle_per_origin = config_->outbound_max_idle_per_origin;
   }

@@ -86,6 +86,27 @@ TEST_F(ReloadTest, AddedAndRemovedWorkersAndRoutes) {
   EXPECT_NE(server->log().find("added: c; removed: b"), std::string::npos) << server->log();
 }
 
+TEST_F(ReloadTest, ChangesThatNeedARestartAreNamedAndTheRestStillApplies) {
+  auto server = EdgerunProcess::Start(config_);
+  ASSERT_TRUE(server->started()) << server->log();
+  uint16_t port = server->port();
+  EXPECT_EQ(Body(port, "/a"), "200 a-v1 1");
+  dir_.Write("a.js", Counter("a-v2"));
+  dir_.Write("edgerun.json", R"({"threads": 2, "outbound": {"max_idle_per_origin": 4},
+      "workers": [{"name": "a", "main": "a.js", "routes": ["*/a*"]},
+                  {"name": "b", "main": "b.js", "routes": ["*/b*"]}]})");
+  ASSERT_TRUE(ReloadAndWait(*server, "reloaded config (SIGHUP)", 1)) << server->log();
+  EXPECT_NE(server->log().find("\"listen\" and \"threads\" changes need a restart; keeping the "
+                               "current sockets and threads"),
+            std::string::npos)
+      << server->log();
+  EXPECT_NE(server->log().find("\"outbound\" changes need a restart; keeping the current ca_file "
+                               "and max_idle_per_origin"),
+            std::string::npos)
+      << server->log();
+  EXPECT_EQ(Body(port, "/a"), "200 a-v2 1");  // the worker change applied all the same
+}
+
 TEST_F(ReloadTest, BrokenConfigIsRejectedAndTheOldOneKeepsServing) {
   auto server = EdgerunProcess::Start(config_);
   ASSERT_TRUE(server->started()) << server->log();
