@@ -121,7 +121,11 @@ class FetchTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_.Write("worker.js", kWorker);
-    const std::string config = R"({
+    Start();
+  }
+  // (Re)starts the server; `top` adds top-level config keys (with a trailing comma).
+  void Start(const std::string& top = "") {
+    const std::string config = R"({)" + top + R"(
       "threads": 1,
       "limits": {"subrequests": 30},
       "workers": [
@@ -214,6 +218,19 @@ TEST_F(FetchTest, ConcurrentFetchesKeepTheirConnectionsForTheNextRequest) {
   ASSERT_TRUE(second);
   EXPECT_EQ(second->body, "24 done");
   EXPECT_EQ(origin_.accepted(), opened);
+}
+
+TEST_F(FetchTest, MaxIdlePerOriginBoundsThePool) {
+  Start(R"("outbound": {"max_idle_per_origin": 4},)");
+  auto first = Get("/parallel?n=24");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->body, "24 done");
+  const int opened = origin_.accepted();
+  auto second = Get("/parallel?n=24");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->body, "24 done");
+  // 4 connections were kept; the other 20 fetches had to connect again.
+  EXPECT_GE(origin_.accepted(), opened + 16);
 }
 
 TEST_F(FetchTest, StreamedRequestBodiesGoOutChunked) {

@@ -105,6 +105,25 @@ TEST_F(PoolTest, LeastRecentlyUsedIdleTenantIsEvictedPastTheBudget) {
   EXPECT_EQ(Get(b), "200 b 1");
 }
 
+TEST_F(PoolTest, LeastRecentlyUsedIdleTenantIsEvictedPastTheMemoryBudget) {
+  MakePool({});
+  auto a = Counter("a"), b = Counter("b"), c = Counter("c");
+  EXPECT_EQ(Get(a), "200 a 1");
+  const size_t one = pool_->stats().memory_bytes;  // one tenant, as sampled
+  ASSERT_GT(one, 0u);
+  isolates::PoolOptions options;
+  options.max_memory_mb = (one * 5 / 2 + (1 << 20) - 1) >> 20;  // room for two, not three
+  pool_->SetOptions(options);
+  EXPECT_EQ(Get(b), "200 b 1");
+  EXPECT_EQ(pool_->stats().evicted, 0u);
+  EXPECT_EQ(Get(a), "200 a 2");  // b is now the least recently used
+  EXPECT_EQ(Get(c), "200 c 1");
+  RunUntil([&] { return pool_->stats().retiring == 0; });
+  EXPECT_EQ(pool_->stats().evicted, 1u);
+  EXPECT_EQ(Get(a), "200 a 3");  // kept
+  EXPECT_EQ(Get(b), "200 b 1");  // re-created
+}
+
 TEST_F(PoolTest, BusyTenantsAreNotEvicted) {
   isolates::PoolOptions options;
   options.max_isolates = 1;
